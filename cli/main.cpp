@@ -1,0 +1,74 @@
+// ktune: the command line. Dispatches to one subcommand per file; turns errors into one line on
+// stderr and an exit code: 2 for usage errors, 1 for runtime failures.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+#include "core/error.hpp"
+
+namespace ktune::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> list{
+      {"devices", "list the devices of every built backend, or why there are none", run_devices},
+      {"tune", "tune a kernel on a device and store every measurement", run_tune},
+  };
+  return list;
+}
+
+namespace {
+
+void print_help(std::ostream& out) {
+  out << "ktune " KTUNE_VERSION " - kernel autotuner and profiler for CUDA and OpenCL\n\n"
+      << "Usage: ktune <command> [options]\n       ktune <command> --help\n\nCommands:\n";
+  for (const auto& c : commands()) {
+    out << "  " << c.name << std::string(c.name.size() < 10 ? 10 - c.name.size() : 1, ' ')
+        << c.summary << '\n';
+  }
+  out << "\nOptions:\n  -h [ --help ]  show this help and exit\n  --version      show the version "
+         "and exit\n";
+}
+
+int dispatch(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    print_help(std::cerr);
+    return 2;
+  }
+  const std::string& name = args.front();
+  if (name == "--help" || name == "-h" || name == "help") {
+    if (name == "help" && args.size() > 1) return dispatch({args[1], "--help"});
+    print_help(std::cout);
+    return 0;
+  }
+  if (name == "--version") {
+    std::cout << "ktune " KTUNE_VERSION "\n";
+    return 0;
+  }
+  for (const auto& c : commands()) {
+    if (c.name == name) return c.run({args.begin() + 1, args.end()});
+  }
+  std::string names;
+  for (const auto& c : commands())
+    names += (names.empty() ? "" : ", ") + c.name;
+  throw UsageError("unknown command '" + name + "' (accepted: " + names + "; see ktune --help)");
+}
+
+}  // namespace
+}  // namespace ktune::cli
+
+int main(int argc, char** argv) {
+  try {
+    return ktune::cli::dispatch({argv + 1, argv + argc});
+  } catch (const ktune::UsageError& e) {
+    std::cerr << "ktune: error: " << e.what() << '\n';
+    return 2;
+  } catch (const ktune::Error& e) {
+    std::cerr << "ktune: error: " << e.what() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "ktune: internal error: " << e.what() << '\n';
+    return 1;
+  }
+}

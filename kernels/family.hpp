@@ -1,0 +1,61 @@
+#pragma once
+// A kernel family: what the tuner needs to know about one tunable kernel, as data and code that
+// needs no device — its shapes, its search space for a problem and device, how to launch a
+// configuration, how much work it does, and how to check its result on the CPU.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/device_info.hpp"
+#include "core/launch.hpp"
+#include "core/problem.hpp"
+#include "tuner/space/space.hpp"
+
+namespace ktune::kernels {
+
+// The data a family's kernels run on: the initial contents of every buffer.
+struct Workload {
+  std::vector<std::vector<float>> buffers;
+  std::size_t output = 0;       // the buffer the kernel writes its result into
+  bool output_is_read = false;  // the kernel reads the output too (beta != 0): never poisoned
+};
+
+// The expected output, computed independently on the CPU in double precision.
+struct Reference {
+  std::vector<double> values;
+  double tolerance = 0;  // largest relative L2 error accepted for fp32 arithmetic
+};
+
+class Family {
+ public:
+  virtual ~Family() = default;
+  virtual std::string name() const = 0;          // "matmul"
+  virtual std::string description() const = 0;   // one line for --help and `ktune kernels`
+  virtual std::string shape_syntax() const = 0;  // "MxNxK"
+
+  // Throws UsageError with what was wrong and what is accepted.
+  virtual Problem parse_shape(std::string_view text) const = 0;
+  virtual Problem default_problem() const = 0;
+
+  // The search space for this problem on this device: parameters with their defaults, and the
+  // constraints that reject invalid combinations before anything is compiled.
+  virtual tuner::Space space(const Problem& problem, const DeviceInfo& device) const = 0;
+  virtual LaunchPlan plan(const tuner::Space& space, const tuner::Config& config,
+                          const Problem& problem) const = 0;
+
+  virtual double flops(const Problem& problem) const = 0;
+  virtual double min_bytes(const Problem& problem) const = 0;  // compulsory DRAM traffic
+
+  // Elements (fp32) of every buffer the kernels use, in workload order: checked against device
+  // and host memory before anything is allocated.
+  virtual std::vector<std::uint64_t> buffer_elements(const Problem& problem) const = 0;
+  virtual Workload workload(const Problem& problem, std::uint64_t seed) const = 0;
+  virtual Reference reference(const Problem& problem, const Workload& workload) const = 0;
+};
+
+// Throws UsageError naming the accepted families.
+const Family& find_family(std::string_view name);
+std::vector<const Family*> all_families();
+
+}  // namespace ktune::kernels

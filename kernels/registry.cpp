@@ -1,0 +1,40 @@
+#include <memory>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "kernels/family.hpp"
+#include "kernels/matmul/matmul_family.hpp"
+
+namespace ktune::kernels {
+namespace {
+
+const std::vector<std::unique_ptr<Family>>& registry() {
+  static const auto families = [] {
+    std::vector<std::unique_ptr<Family>> list;
+    list.push_back(make_matmul_family());
+    return list;
+  }();
+  return families;
+}
+
+}  // namespace
+
+std::vector<const Family*> all_families() {
+  std::vector<const Family*> list;
+  for (const auto& f : registry())
+    list.push_back(f.get());
+  return list;
+}
+
+const Family& find_family(std::string_view name) {
+  std::string names;
+  for (const auto& f : registry()) {
+    if (f->name() == name) return *f;
+    names += (names.empty() ? "" : ", ") + f->name();
+  }
+  throw UsageError(fmt::format("unknown kernel '{}' (accepted: {})", name, names));
+}
+
+}  // namespace ktune::kernels

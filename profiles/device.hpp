@@ -1,0 +1,71 @@
+#pragma once
+// The backend seam: the few operations the runner needs from a compute API. OpenCL and CUDA
+// implement it (profiles/opencl, profiles/cuda); nothing above profiles/ knows which one runs.
+//
+//   compile(source) -> Program     (OpenCL: clBuildProgram; CUDA: NVRTC -> cubin -> module)
+//   allocate / write / read        (device buffers)
+//   run(program, geometry, args)   (one launch, waited for, timed on the device)
+//
+// Failures that end one variant throw VariantFailure with its outcome (compile_error,
+// launch_error, resource_exceeded); failures of the device itself throw ktune::Error.
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/device_info.hpp"
+#include "core/evaluation.hpp"
+#include "core/launch.hpp"
+
+namespace ktune::profiles {
+
+// A compiled kernel, ready to launch on the device that compiled it.
+class Program {
+ public:
+  virtual ~Program() = default;
+  double compile_ms = 0;  // wall time of the compilation (0 when served from a cache)
+  std::string log;        // compiler messages, if any
+  Resources resources;    // what the compiler reported (empty where the backend cannot tell)
+};
+
+class Buffer {
+ public:
+  virtual ~Buffer() = default;
+  virtual std::size_t bytes() const = 0;
+};
+
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual const DeviceInfo& info() const = 0;
+
+  virtual std::unique_ptr<Program> compile(const KernelSource& source) = 0;
+  virtual std::unique_ptr<Buffer> allocate(std::size_t bytes) = 0;
+  virtual void write(Buffer& buffer, std::span<const std::byte> data) = 0;
+  virtual void read(const Buffer& buffer, std::span<std::byte> data) = 0;
+
+  // Launches once with `args` (BufferArg indexes `buffers`), waits for completion and returns the
+  // kernel's duration in milliseconds as the device measured it (events / profiling info).
+  virtual double run(Program& program, const Geometry& geometry, std::span<const KernelArg> args,
+                     std::span<Buffer* const> buffers) = 0;
+
+  // Evicts the device caches between timed runs where the backend can (CUDA: L2 flush).
+  virtual void flush_caches() {}
+};
+
+// What a backend found: its devices, or why there are none.
+struct Discovery {
+  std::vector<DeviceInfo> devices;
+  std::string problem;  // empty when the backend works; else one line: why no devices
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  virtual Discovery discover() = 0;
+  virtual std::unique_ptr<Device> open(int index) = 0;  // throws UsageError for a bad index
+};
+
+}  // namespace ktune::profiles

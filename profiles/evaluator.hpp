@@ -1,0 +1,27 @@
+#pragma once
+// What the tuner drives: something that turns a configuration into an Evaluation. Kernels on a
+// device (KernelEvaluator) and recorded datasets (replay) implement it; the tuner cannot tell
+// them apart.
+#include <vector>
+
+#include "core/device_info.hpp"
+#include "core/evaluation.hpp"
+#include "tuner/space/config.hpp"
+
+namespace ktune::profiles {
+
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  virtual const DeviceInfo& device() const = 0;
+
+  // Evaluates one configuration of the space. Never throws for a failing variant: the outcome
+  // and message say what happened. Throws ktune::Error only when the device itself is lost.
+  virtual Evaluation evaluate(const tuner::Config& config) = 0;
+
+  // `runs` more timing samples of a configuration that evaluated correct (for interleaved
+  // re-measurement of finalists). Empty if it cannot be run again.
+  virtual std::vector<double> sample(const tuner::Config& config, int runs) = 0;
+};
+
+}  // namespace ktune::profiles

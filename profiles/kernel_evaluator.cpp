@@ -1,0 +1,179 @@
+#include "profiles/kernel_evaluator.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/statistics.hpp"
+#include "kernels/verify.hpp"
+
+namespace ktune::profiles {
+namespace {
+
+constexpr std::size_t kMaxKeptPrograms = 32;
+
+std::span<const std::byte> bytes_of(const std::vector<float>& v) {
+  return std::as_bytes(std::span<const float>(v));
+}
+
+double elapsed_ms(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
+      .count();
+}
+
+std::string gib(double bytes) {
+  return fmt::format("{:.2f} GiB", bytes / (1024.0 * 1024 * 1024));
+}
+
+}  // namespace
+
+void check_fits(const kernels::Family& family, const Problem& problem, const DeviceInfo& device) {
+  double total = 0;
+  double largest = 0;
+  for (auto elements : family.buffer_elements(problem)) {
+    const double bytes = static_cast<double>(elements) * sizeof(float);
+    total += bytes;
+    largest = std::max(largest, bytes);
+  }
+  const std::string shape = problem.canonical();
+  if (device.max_allocation_bytes && largest > static_cast<double>(device.max_allocation_bytes))
+    throw UsageError(fmt::format("shape {} needs a {} buffer; {} allocates at most {}", shape,
+                                 gib(largest), device.name,
+                                 gib(static_cast<double>(device.max_allocation_bytes))));
+  if (device.global_memory_bytes && total > static_cast<double>(device.global_memory_bytes))
+    throw UsageError(fmt::format("shape {} needs {} of buffers; {} has {}", shape, gib(total),
+                                 device.name,
+                                 gib(static_cast<double>(device.global_memory_bytes))));
+  // The host keeps the inputs, the output and a double-precision reference (3x the output).
+  const double host =
+      static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (host > 0 && 2.5 * total > host)
+    throw UsageError(fmt::format("shape {} needs about {} of host memory; this machine has {}",
+                                 shape, gib(2.5 * total), gib(host)));
+}
+
+KernelEvaluator::KernelEvaluator(const kernels::Family& family, Problem problem,
+                                 const tuner::Space& space, Device& device, MeasureOptions options)
+    : family_(family),
+      problem_(std::move(problem)),
+      space_(space),
+      device_(device),
+      options_(options) {
+  check_fits(family_, problem_, device_.info());
+  workload_ = family_.workload(problem_, options_.seed);
+  reference_ = family_.reference(problem_, workload_);
+  for (const auto& data : workload_.buffers) {
+    buffers_.push_back(device_.allocate(data.size() * sizeof(float)));
+    device_.write(*buffers_.back(), bytes_of(data));
+    buffer_views_.push_back(buffers_.back().get());
+  }
+}
+
+KernelEvaluator::~KernelEvaluator() = default;
+
+KernelEvaluator::Prepared KernelEvaluator::prepare(const tuner::Config& config) {
+  if (auto why = space_.violation(config))
+    throw VariantFailure(Outcome::invalid, space_.canonical(config) + " " + *why);
+  Prepared prepared;
+  prepared.plan = family_.plan(space_, config, problem_);
+  const auto& g = prepared.plan.geometry;
+  const auto& info = device_.info();
+  if (info.max_threads_per_block > 0 &&
+      g.threads_per_block() > static_cast<std::uint64_t>(info.max_threads_per_block))
+    throw VariantFailure(Outcome::resource_exceeded,
+                         fmt::format("{} threads per block exceed the device's {}",
+                                     g.threads_per_block(), info.max_threads_per_block));
+  prepared.program = device_.compile(prepared.plan.source);
+  return prepared;
+}
+
+void KernelEvaluator::reset_output(bool poison) {
+  auto& out = workload_.buffers[workload_.output];
+  if (!poison || workload_.output_is_read) {
+    device_.write(*buffers_[workload_.output], bytes_of(out));
+    return;
+  }
+  const std::vector<float> nans(out.size(), std::numeric_limits<float>::quiet_NaN());
+  device_.write(*buffers_[workload_.output], bytes_of(nans));
+}
+
+double KernelEvaluator::run_once(Prepared& prepared) {
+  const auto start = std::chrono::steady_clock::now();
+  const double ms =
+      device_.run(*prepared.program, prepared.plan.geometry, prepared.plan.args, buffer_views_);
+  const double wall = elapsed_ms(start);
+  if (wall > options_.timeout_ms || ms > options_.timeout_ms)
+    throw VariantFailure(Outcome::timeout,
+                         fmt::format("a run took {:.0f} ms, over the {:.0f} ms timeout",
+                                     std::max(ms, wall), options_.timeout_ms));
+  return ms;
+}
+
+Evaluation KernelEvaluator::evaluate(const tuner::Config& config) {
+  Evaluation result;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    Prepared prepared = prepare(config);
+    result.compile_ms = prepared.program->compile_ms;
+    result.resources = prepared.program->resources;
+
+    // Verify: poisoned output, one run, compare with the reference.
+    reset_output(true);
+    run_once(prepared);
+    std::vector<float> output(workload_.buffers[workload_.output].size());
+    device_.read(*buffers_[workload_.output], std::as_writable_bytes(std::span<float>(output)));
+    const auto verdict = kernels::verify(output, reference_);
+    result.max_error = verdict.relative_l2_error;
+    if (!verdict.ok) throw VariantFailure(Outcome::wrong_result, verdict.message);
+    if (workload_.output_is_read) reset_output(false);
+
+    for (int i = 0; i < options_.warmup_runs; ++i)
+      run_once(prepared);
+
+    const auto timing_start = std::chrono::steady_clock::now();
+    while (static_cast<int>(result.samples_ms.size()) < options_.max_runs) {
+      if (options_.flush_caches) device_.flush_caches();
+      result.samples_ms.push_back(run_once(prepared));
+      const auto n = static_cast<int>(result.samples_ms.size());
+      if (n < options_.min_runs) continue;
+      if (summarize(result.samples_ms).relative_ci_width() <= options_.target_relative_ci) break;
+      if (elapsed_ms(timing_start) > options_.max_seconds_per_variant * 1000) break;
+    }
+    result.time = summarize(result.samples_ms);
+    result.outcome = Outcome::correct;
+    if (kept_.size() >= kMaxKeptPrograms) kept_.erase(kept_.begin());
+    kept_.insert_or_assign(config, std::move(prepared));
+  } catch (const VariantFailure& failure) {
+    result.outcome = failure.outcome();
+    result.message = failure.what();
+    result.time = summarize(result.samples_ms);
+  }
+  result.cost_ms = elapsed_ms(start);
+  return result;
+}
+
+std::vector<double> KernelEvaluator::sample(const tuner::Config& config, int runs) {
+  auto it = kept_.find(config);
+  std::vector<double> samples;
+  try {
+    if (it == kept_.end()) {
+      Prepared prepared = prepare(config);
+      it = kept_.insert_or_assign(config, std::move(prepared)).first;
+      run_once(it->second);  // the first launch after a build pays for lazy finalisation
+    }
+    for (int i = 0; i < runs; ++i) {
+      if (options_.flush_caches) device_.flush_caches();
+      samples.push_back(run_once(it->second));
+    }
+  } catch (const VariantFailure&) {
+    samples.clear();
+  }
+  return samples;
+}
+
+}  // namespace ktune::profiles

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The README's test command (and all that .ci/run does): install what is missing, build with
+# warnings as errors, run the whole test suite with CTest. Tests that need a GPU report
+# "skipped" on machines without one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+cmake --preset ci >/dev/null
+cmake --build --preset ci
+ctest --preset ci -j "$(nproc)"

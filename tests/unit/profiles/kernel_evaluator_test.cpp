@@ -1,0 +1,79 @@
+#include "profiles/kernel_evaluator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "kernels/family.hpp"
+#include "test_device.hpp"
+
+namespace ktune::profiles {
+namespace {
+
+MeasureOptions quick() {
+  MeasureOptions o;
+  o.min_runs = 2;
+  o.max_runs = 3;
+  o.warmup_runs = 0;
+  return o;
+}
+
+TEST(KernelEvaluator, EveryMatmulVariantIsCorrectOnAwkwardShapes) {
+  auto device = open_test_device();
+  ASSERT_TRUE(device);
+  const auto& family = kernels::find_family("matmul");
+  for (const char* shape : {"1x1x1", "257x129x65", "70x3x1", "3x70x200"}) {
+    const Problem problem = family.parse_shape(shape);
+    const auto space = family.space(problem, device->info());
+    KernelEvaluator evaluator(family, problem, space, *device, quick());
+    for (const auto& config : space.enumerate()) {
+      const auto e = evaluator.evaluate(config);
+      EXPECT_EQ(e.outcome, Outcome::correct)
+          << shape << " " << space.canonical(config) << ": " << e.message;
+      EXPECT_GE(e.samples_ms.size(), 2u);
+      ASSERT_TRUE(e.max_error.has_value());
+      EXPECT_LT(*e.max_error, evaluator.reference().tolerance);
+    }
+  }
+}
+
+TEST(KernelEvaluator, InvalidConfigurationIsRecordedNotThrown) {
+  auto device = open_test_device();
+  ASSERT_TRUE(device);
+  const auto& family = kernels::find_family("matmul");
+  const Problem problem = family.parse_shape("8x8x8");
+  const auto space = family.space(problem, device->info());
+  KernelEvaluator evaluator(family, problem, space, *device, quick());
+  const auto e = evaluator.evaluate(tuner::Config{{12, 5}});
+  EXPECT_EQ(e.outcome, Outcome::invalid);
+  EXPECT_FALSE(e.message.empty());
+}
+
+TEST(KernelEvaluator, SampleGivesMoreRunsOfACorrectVariant) {
+  auto device = open_test_device();
+  ASSERT_TRUE(device);
+  const auto& family = kernels::find_family("matmul");
+  const Problem problem = family.parse_shape("32x32x32");
+  const auto space = family.space(problem, device->info());
+  KernelEvaluator evaluator(family, problem, space, *device, quick());
+  const auto config = space.default_config();
+  ASSERT_TRUE(evaluator.evaluate(config).ok());
+  EXPECT_EQ(evaluator.sample(config, 4).size(), 4u);
+}
+
+TEST(KernelEvaluator, ShapeTooLargeForTheDeviceIsAUsageError) {
+  auto device = open_test_device();
+  ASSERT_TRUE(device);
+  const auto& family = kernels::find_family("matmul");
+  const Problem problem = family.parse_shape("2000000x2000000x2");
+  try {
+    check_fits(family, problem, device->info());
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("GiB"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace ktune::profiles

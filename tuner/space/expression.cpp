@@ -1,0 +1,328 @@
+#include "tuner/space/expression.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace ktune::tuner {
+namespace {
+
+struct Token {
+  enum class Kind { number, name, op, end } kind;
+  std::string text;
+  std::int64_t number = 0;
+  std::size_t column = 1;  // 1-based
+};
+
+std::vector<Token> tokenize(std::string_view text, std::string_view whole) {
+  static constexpr std::string_view kTwoChar[] = {"==", "!=", "<=", ">=", "&&", "||"};
+  static constexpr std::string_view kOneChar = "+-*/%<>!()?:,";
+  std::vector<Token> tokens;
+  std::size_t i = 0;
+  auto fail = [&](const std::string& what, std::size_t at) -> void {
+    throw ExpressionError(fmt::format("constraint '{}': {} at column {}", whole, what, at + 1),
+                          at + 1);
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      std::size_t start = i;
+      std::int64_t value = 0;
+      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+        if (value > (INT64_MAX - (text[i] - '0')) / 10) fail("number too large", start);
+        value = value * 10 + (text[i] - '0');
+        ++i;
+      }
+      if (i < text.size() && (std::isalpha(static_cast<unsigned char>(text[i])) || text[i] == '_'))
+        fail(fmt::format("malformed number '{}'", text.substr(start, i - start + 1)), start);
+      tokens.push_back(
+          {Token::Kind::number, std::string(text.substr(start, i - start)), value, start + 1});
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t start = i;
+      while (i < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'))
+        ++i;
+      tokens.push_back(
+          {Token::Kind::name, std::string(text.substr(start, i - start)), 0, start + 1});
+    } else {
+      std::string_view rest = text.substr(i);
+      bool matched = false;
+      for (auto op : kTwoChar) {
+        if (rest.starts_with(op)) {
+          tokens.push_back({Token::Kind::op, std::string(op), 0, i + 1});
+          i += 2;
+          matched = true;
+          break;
+        }
+      }
+      if (matched) continue;
+      if (kOneChar.find(c) == std::string_view::npos) fail(fmt::format("unexpected '{}'", c), i);
+      tokens.push_back({Token::Kind::op, std::string(1, c), 0, i + 1});
+      ++i;
+    }
+  }
+  tokens.push_back({Token::Kind::end, "", 0, text.size() + 1});
+  return tokens;
+}
+
+}  // namespace
+
+// Recursive descent, C precedence: ?: < || < && < == != < < <= > >= < + - < * / % < unary.
+class ExpressionParser {
+ public:
+  ExpressionParser(std::string_view text, const Resolver& resolve, std::string_view known)
+      : text_(text), resolve_(resolve), known_(known), tokens_(tokenize(text, text)) {}
+
+  Expression parse() {
+    if (tokens_.front().kind == Token::Kind::end) fail("empty expression", tokens_.front());
+    expr_.text_ = std::string(text_);
+    expr_.root_ = ternary();
+    if (peek().kind != Token::Kind::end)
+      fail(fmt::format("unexpected '{}' after a complete expression", peek().text), peek());
+    std::sort(slots_.begin(), slots_.end());
+    slots_.erase(std::unique(slots_.begin(), slots_.end()), slots_.end());
+    expr_.slots_used_ = slots_;
+    return std::move(expr_);
+  }
+
+ private:
+  using Op = Expression::Op;
+
+  const Token& peek() const { return tokens_[pos_]; }
+  bool accept(std::string_view op) {
+    if (peek().kind == Token::Kind::op && peek().text == op) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  void expect(std::string_view op) {
+    if (!accept(op)) {
+      const Token& t = peek();
+      fail(fmt::format("expected '{}' but found {}", op,
+                       t.kind == Token::Kind::end ? "the end" : "'" + t.text + "'"),
+           t);
+    }
+  }
+  [[noreturn]] void fail(const std::string& what, const Token& at) const {
+    throw ExpressionError(fmt::format("constraint '{}': {} at column {}", text_, what, at.column),
+                          at.column);
+  }
+  int add(Op op, std::int64_t value = 0, int a = -1, int b = -1, int c = -1) {
+    expr_.nodes_.push_back({op, value, a, b, c});
+    return static_cast<int>(expr_.nodes_.size()) - 1;
+  }
+
+  int ternary() {
+    int cond = logical_or();
+    if (accept("?")) {
+      int then = ternary();
+      expect(":");
+      int otherwise = ternary();
+      return add(Op::select, 0, cond, then, otherwise);
+    }
+    return cond;
+  }
+  int logical_or() {
+    int left = logical_and();
+    while (accept("||"))
+      left = add(Op::or_, 0, left, logical_and());
+    return left;
+  }
+  int logical_and() {
+    int left = equality();
+    while (accept("&&"))
+      left = add(Op::and_, 0, left, equality());
+    return left;
+  }
+  int equality() {
+    int left = relational();
+    for (;;) {
+      if (accept("=="))
+        left = add(Op::eq, 0, left, relational());
+      else if (accept("!="))
+        left = add(Op::ne, 0, left, relational());
+      else
+        return left;
+    }
+  }
+  int relational() {
+    int left = additive();
+    for (;;) {
+      if (accept("<="))
+        left = add(Op::le, 0, left, additive());
+      else if (accept(">="))
+        left = add(Op::ge, 0, left, additive());
+      else if (accept("<"))
+        left = add(Op::lt, 0, left, additive());
+      else if (accept(">"))
+        left = add(Op::gt, 0, left, additive());
+      else
+        return left;
+    }
+  }
+  int additive() {
+    int left = multiplicative();
+    for (;;) {
+      if (accept("+"))
+        left = add(Op::add, 0, left, multiplicative());
+      else if (accept("-"))
+        left = add(Op::sub, 0, left, multiplicative());
+      else
+        return left;
+    }
+  }
+  int multiplicative() {
+    int left = unary();
+    for (;;) {
+      if (accept("*"))
+        left = add(Op::mul, 0, left, unary());
+      else if (accept("/"))
+        left = add(Op::div, 0, left, unary());
+      else if (accept("%"))
+        left = add(Op::mod, 0, left, unary());
+      else
+        return left;
+    }
+  }
+  int unary() {
+    if (accept("!")) return add(Op::not_, 0, unary());
+    if (accept("-")) return add(Op::neg, 0, unary());
+    if (accept("+")) return unary();
+    return primary();
+  }
+  int primary() {
+    const Token t = peek();
+    if (t.kind == Token::Kind::number) {
+      ++pos_;
+      return add(Op::constant, t.number);
+    }
+    if (accept("(")) {
+      int inner = ternary();
+      expect(")");
+      return inner;
+    }
+    if (t.kind == Token::Kind::name) {
+      ++pos_;
+      if (t.text == "true") return add(Op::constant, 1);
+      if (t.text == "false") return add(Op::constant, 0);
+      if (peek().kind == Token::Kind::op && peek().text == "(") return call(t);
+      auto resolved = resolve_ ? resolve_(t.text) : std::nullopt;
+      if (!resolved) {
+        fail(known_.empty() ? fmt::format("unknown name '{}'", t.text)
+                            : fmt::format("unknown name '{}' (known: {})", t.text, known_),
+             t);
+      }
+      if (resolved->kind == Resolved::Kind::constant) return add(Op::constant, resolved->constant);
+      slots_.push_back(resolved->slot);
+      return add(Op::slot, static_cast<std::int64_t>(resolved->slot));
+    }
+    fail(t.kind == Token::Kind::end ? "expected a value but found the end"
+                                    : fmt::format("expected a value but found '{}'", t.text),
+         t);
+  }
+  int call(const Token& name) {
+    struct Function {
+      std::string_view name;
+      Op op;
+      int arity;
+    };
+    static constexpr Function kFunctions[] = {{"min", Op::min, 2},
+                                              {"max", Op::max, 2},
+                                              {"ceil_div", Op::ceil_div, 2},
+                                              {"abs", Op::abs, 1}};
+    const Function* f = nullptr;
+    for (const auto& candidate : kFunctions)
+      if (candidate.name == name.text) f = &candidate;
+    if (!f)
+      fail(fmt::format("unknown function '{}' (known: min, max, ceil_div, abs)", name.text), name);
+    expect("(");
+    int a = ternary();
+    int b = -1;
+    if (f->arity == 2) {
+      expect(",");
+      b = ternary();
+    }
+    expect(")");
+    return add(f->op, 0, a, b);
+  }
+
+  std::string_view text_;
+  const Resolver& resolve_;
+  std::string_view known_;
+  std::vector<Token> tokens_;
+  std::size_t pos_ = 0;
+  Expression expr_;
+  std::vector<std::size_t> slots_;
+};
+
+Expression Expression::parse(std::string_view text, const Resolver& resolve,
+                             std::string_view known_names) {
+  return ExpressionParser(text, resolve, known_names).parse();
+}
+
+std::int64_t Expression::evaluate(std::span<const std::int64_t> slots) const {
+  return eval(root_, slots);
+}
+
+std::int64_t Expression::eval(int index, std::span<const std::int64_t> slots) const {
+  const Node& n = nodes_[static_cast<std::size_t>(index)];
+  auto A = [&] { return eval(n.a, slots); };
+  auto B = [&] { return eval(n.b, slots); };
+  switch (n.op) {
+    case Op::constant:
+      return n.value;
+    case Op::slot:
+      return slots[static_cast<std::size_t>(n.value)];
+    case Op::neg:
+      return -A();
+    case Op::not_:
+      return A() == 0;
+    case Op::add:
+      return A() + B();
+    case Op::sub:
+      return A() - B();
+    case Op::mul:
+      return A() * B();
+    case Op::div:
+    case Op::mod:
+    case Op::ceil_div: {
+      const std::int64_t a = A(), b = B();
+      if (b == 0) throw std::domain_error("division by zero in '" + text_ + "'");
+      if (n.op == Op::div) return a / b;
+      if (n.op == Op::mod) return a % b;
+      return (a + b - 1) / b;
+    }
+    case Op::lt:
+      return A() < B();
+    case Op::le:
+      return A() <= B();
+    case Op::gt:
+      return A() > B();
+    case Op::ge:
+      return A() >= B();
+    case Op::eq:
+      return A() == B();
+    case Op::ne:
+      return A() != B();
+    case Op::and_:
+      return A() != 0 && B() != 0;
+    case Op::or_:
+      return A() != 0 || B() != 0;
+    case Op::select:
+      return A() != 0 ? B() : eval(n.c, slots);
+    case Op::min:
+      return std::min(A(), B());
+    case Op::max:
+      return std::max(A(), B());
+    case Op::abs:
+      return std::abs(A());
+  }
+  return 0;
+}
+
+}  // namespace ktune::tuner
