@@ -153,3 +153,69 @@ std::int64_t Store::count_evaluations(std::int64_t session) const {
 }
 
 }  // namespace ktune::db
+
+namespace ktune::db {
+namespace {
+
+constexpr std::string_view kSessionColumns =
+    "id, family, problem, backend, device_name, device_fingerprint, strategy, seed, status, "
+    "started_at, COALESCE(ended_at, '')";
+
+StoredSession read_session(const Statement& s) {
+  return {s.integer(0), s.text(1), s.text(2), s.text(3),
+          s.text(4),    s.text(5), s.text(6), static_cast<std::uint64_t>(s.integer(7)),
+          s.text(8),    s.text(9), s.text(10)};
+}
+
+}  // namespace
+
+std::optional<StoredSession> Store::session(std::int64_t id) const {
+  Statement s(*connection_, fmt::format("SELECT {} FROM sessions WHERE id = ?", kSessionColumns));
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_session(s);
+}
+
+std::vector<StoredSession> Store::sessions() const {
+  Statement s(*connection_, fmt::format("SELECT {} FROM sessions ORDER BY id", kSessionColumns));
+  std::vector<StoredSession> list;
+  while (s.step())
+    list.push_back(read_session(s));
+  return list;
+}
+
+std::vector<StoredEvaluation> Store::evaluations(std::int64_t session) const {
+  Statement s(*connection_,
+              "SELECT id, config, outcome, message, samples_ms, compile_ms, max_error "
+              "FROM evaluations WHERE session_id = ? ORDER BY id");
+  s.bind(1, session);
+  std::vector<StoredEvaluation> list;
+  while (s.step()) {
+    StoredEvaluation stored;
+    stored.id = s.integer(0);
+    stored.config = s.text(1);
+    auto& e = stored.evaluation;
+    const auto outcome = outcome_from_string(s.text(2));
+    if (!outcome)
+      throw Error(fmt::format("database '{}': evaluation {} has an unknown outcome '{}'",
+                              connection_->path(), stored.id, s.text(2)));
+    e.outcome = *outcome;
+    e.message = s.text(3);
+    e.samples_ms = nlohmann::json::parse(s.text(4)).get<std::vector<double>>();
+    e.time = summarize(e.samples_ms);
+    e.compile_ms = s.optional_real(5).value_or(0.0);
+    e.max_error = s.optional_real(6);
+    list.push_back(std::move(stored));
+  }
+  return list;
+}
+
+void Store::reopen_session(std::int64_t session) {
+  Transaction tx(*connection_);
+  Statement s(*connection_, "UPDATE sessions SET status = 'running', ended_at = NULL WHERE id = ?");
+  s.bind(1, session);
+  s.run();
+  tx.commit();
+}
+
+}  // namespace ktune::db

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,28 @@ struct SessionRecord {
   std::string strategy;
   std::uint64_t seed = 0;
   std::string tool_version;
+};
+
+// A stored session as read back.
+struct StoredSession {
+  std::int64_t id = 0;
+  std::string family;
+  std::string problem;  // canonical text
+  std::string backend;
+  std::string device_name;
+  std::string device_fingerprint;
+  std::string strategy;
+  std::uint64_t seed = 0;
+  std::string status;  // running | completed | interrupted | failed
+  std::string started_at;
+  std::string ended_at;  // empty while running
+};
+
+// A stored evaluation as read back: the canonical configuration and what was measured.
+struct StoredEvaluation {
+  std::int64_t id = 0;
+  std::string config;
+  Evaluation evaluation;
 };
 
 class Store {
@@ -43,6 +66,13 @@ class Store {
   void end_session(std::int64_t session, const std::string& status);
 
   std::int64_t count_evaluations(std::int64_t session) const;
+
+  std::optional<StoredSession> session(std::int64_t id) const;
+  std::vector<StoredSession> sessions() const;  // oldest first
+  // A session's evaluations in the order they were recorded.
+  std::vector<StoredEvaluation> evaluations(std::int64_t session) const;
+  // Marks a stored session as running again (resuming it).
+  void reopen_session(std::int64_t session);
 
  private:
   explicit Store(std::unique_ptr<Connection> connection);

@@ -75,6 +75,40 @@ TEST(Store, RecordsSessionsAndEvaluations) {
   EXPECT_EQ(status.integer(1), 1);
 }
 
+TEST(Store, ReadsBackSessionsAndEvaluationsInOrder) {
+  auto store = Store::open_in_memory();
+  const auto id = store.begin_session(session());
+  store.record(id, "TS=16", correct(2.0));
+  Evaluation failed;
+  failed.outcome = Outcome::timeout;
+  failed.message = "took too long";
+  store.record(id, "TS=32", failed);
+  store.end_session(id, "interrupted");
+
+  const auto s = store.session(id);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->family, "matmul");
+  EXPECT_EQ(s->problem, "m=8,n=8,k=8");
+  EXPECT_EQ(s->status, "interrupted");
+  EXPECT_EQ(s->seed, 3u);
+  EXPECT_FALSE(s->ended_at.empty());
+  EXPECT_FALSE(store.session(id + 1).has_value());
+  EXPECT_EQ(store.sessions().size(), 1u);
+
+  const auto evaluations = store.evaluations(id);
+  ASSERT_EQ(evaluations.size(), 2u);
+  EXPECT_EQ(evaluations[0].config, "TS=16");
+  EXPECT_EQ(evaluations[0].evaluation.outcome, Outcome::correct);
+  EXPECT_EQ(evaluations[0].evaluation.samples_ms, correct(2.0).samples_ms);
+  EXPECT_DOUBLE_EQ(*evaluations[0].evaluation.objective_ms(), 2.0);
+  EXPECT_EQ(evaluations[1].evaluation.outcome, Outcome::timeout);
+  EXPECT_EQ(evaluations[1].evaluation.message, "took too long");
+
+  store.reopen_session(id);
+  EXPECT_EQ(store.session(id)->status, "running");
+  EXPECT_TRUE(store.session(id)->ended_at.empty());
+}
+
 TEST(Store, InMemoryWorks) {
   auto store = Store::open_in_memory();
   const auto id = store.begin_session(session());
