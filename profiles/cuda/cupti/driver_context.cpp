@@ -1,0 +1,37 @@
+#include "profiles/cuda/cupti/driver_context.hpp"
+
+#include <cuda_runtime_api.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace ktune::profiles::cuda::cupti {
+namespace {
+
+// The driver function `symbol` (ABI of CUDA 12.0, unchanged in 13), or an Error.
+template <class Function>
+Function driver_function(const char* symbol) {
+  void* address = nullptr;
+  cudaDriverEntryPointQueryResult found{};
+  const cudaError_t status =
+      cudaGetDriverEntryPointByVersion(symbol, &address, 12000, cudaEnableDefault, &found);
+  if (status != cudaSuccess || found != cudaDriverEntryPointSuccess || !address)
+    throw Error(fmt::format("CUDA: the driver has no {} ({})", symbol, cudaGetErrorName(status)));
+  return reinterpret_cast<Function>(address);
+}
+
+}  // namespace
+
+CurrentContext current_context() {
+  static const auto get_current = driver_function<decltype(&cuCtxGetCurrent)>("cuCtxGetCurrent");
+  static const auto get_device = driver_function<decltype(&cuCtxGetDevice)>("cuCtxGetDevice");
+  CurrentContext current;
+  if (get_current(&current.context) != CUDA_SUCCESS || !current.context)
+    throw Error("CUDA: no context is current on this thread to profile in");
+  if (get_device(&current.device) != CUDA_SUCCESS)
+    throw Error("CUDA: cannot tell the device of the current context");
+  return current;
+}
+
+}  // namespace ktune::profiles::cuda::cupti
