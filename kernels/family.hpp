@@ -10,6 +10,7 @@
 #include "core/device_info.hpp"
 #include "core/launch.hpp"
 #include "core/problem.hpp"
+#include "kernels/baseline.hpp"
 #include "tuner/space/space.hpp"
 
 namespace ktune::kernels {
@@ -52,6 +53,13 @@ class Family {
   virtual std::vector<std::uint64_t> buffer_elements(const Problem& problem) const = 0;
   virtual Workload workload(const Problem& problem, std::uint64_t seed) const = 0;
   virtual Reference reference(const Problem& problem, const Workload& workload) const = 0;
+
+  // The CPU baseline's methods ("openblas_sgemm"); empty when the family has none.
+  virtual std::vector<std::string> baseline_methods() const { return {}; }
+  // Times every method (or only options.method) on random inputs; fastest first. Throws
+  // UsageError for a method the family does not have.
+  virtual std::vector<BaselineResult> cpu_baseline(const Problem& problem,
+                                                   const BaselineOptions& options) const;
 };
 
 // Throws UsageError naming the accepted families.

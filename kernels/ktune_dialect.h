@@ -3,15 +3,27 @@
  * Kernel files include this header and use only the KT_ macros below where CUDA C++ and
  * OpenCL C 1.2 differ, so the same file compiles with NVRTC (CUDA) and clBuildProgram (OpenCL).
  * Everything else in a kernel file is the common subset of C: scalar and fixed-size array code,
- * float2/float4 with .x .y .z .w, for loops, #pragma unroll.
+ * float2/float4 with .x .y .z .w, for loops, the KT_UNROLL pragma.
+ *
+ * Conventions the kernel files keep:
+ *  - Every tunable is a macro with an #ifndef default, so a file compiles on its own; a variant is
+ *    the file plus -D defines. Problem sizes are kernel arguments, never macros: one compiled
+ *    variant runs every shape.
+ *  - Blocks and grids are one-dimensional (block.x threads, grid.x blocks); kernels derive their
+ *    2-D/3-D coordinates from the flat indices, so no per-dimension limit (CUDA grid.y <= 65535,
+ *    block.z <= 64) can reject a shape.
+ *  - Shared arrays have compile-time sizes (no dynamic shared memory) and are declared at kernel
+ *    scope, as OpenCL requires.
  */
 #ifndef KTUNE_DIALECT_H
 #define KTUNE_DIALECT_H
 
-#if defined(__OPENCL_VERSION__)
+#if defined(__OPENCL_VERSION__) || defined(__OPENCL_C_VERSION__)
 /* ---------------------------------------------------------------- OpenCL C 1.2 */
 #define KT_KERNEL __kernel
-#define KT_DEVICE_FN inline
+/* static: a C99 plain `inline` has no external definition, so a call the compiler chose not to
+ * inline would not link. */
+#define KT_DEVICE_FN static inline
 #define KT_GLOBAL __global
 #define KT_SHARED __local /* a work-group-shared array declared at kernel scope */
 #define KT_RESTRICT restrict
@@ -56,9 +68,11 @@
 #define KT_BLOCK_DIM_Z ((int)blockDim.z)
 #define KT_GRID_DIM_X ((int)gridDim.x)
 #define KT_GRID_DIM_Y ((int)gridDim.y)
+/* Placed between the return type and the name: KT_KERNEL void KT_LAUNCH_BOUNDS(256, 2) f(...) */
 #define KT_LAUNCH_BOUNDS(max_threads, min_blocks) __launch_bounds__(max_threads, min_blocks)
 #define KT_FLOAT2(a, b) make_float2((a), (b))
 #define KT_FLOAT4(a, b, c, d) make_float4((a), (b), (c), (d))
+/* The address must be aligned to the vector's size: callers check before using these. */
 #define KT_LOAD2(ptr, offset) (*(const float2*)((ptr) + (offset)))
 #define KT_LOAD4(ptr, offset) (*(const float4*)((ptr) + (offset)))
 #define KT_FMA(a, b, c) fmaf((a), (b), (c))
@@ -67,5 +81,13 @@
 #else
 #error "ktune_dialect.h: compile as OpenCL C or as CUDA C++"
 #endif
+
+/* ---------------------------------------------------------------- common to both */
+/* KT_UNROLL(n): unroll the next loop n times (n may be a macro; 1 disables unrolling). */
+#define KT_PRAGMA(text) _Pragma(#text)
+#define KT_UNROLL(n) KT_PRAGMA(unroll n)
+#define KT_UNROLL_FULL KT_PRAGMA(unroll) /* the next loop has a compile-time trip count */
+#define KT_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define KT_MAX(a, b) ((a) > (b) ? (a) : (b))
 
 #endif /* KTUNE_DIALECT_H */

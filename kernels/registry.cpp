@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "kernels/conv2d/conv2d_family.hpp"
 #include "kernels/family.hpp"
 #include "kernels/matmul/matmul_family.hpp"
 
@@ -14,6 +15,7 @@ const std::vector<std::unique_ptr<Family>>& registry() {
   static const auto families = [] {
     std::vector<std::unique_ptr<Family>> list;
     list.push_back(make_matmul_family());
+    list.push_back(make_conv2d_family());
     return list;
   }();
   return families;

@@ -1,5 +1,6 @@
 #include "kernels/verify.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -39,6 +40,10 @@ Verdict verify(std::span<const float> output, const Reference& reference) {
     v.ok = true;
   }
   return v;
+}
+
+double fp32_tolerance(double reduction_length) {
+  return std::max(1e-5, 16.0 * std::ldexp(1.0, -23) * std::sqrt(std::max(reduction_length, 1.0)));
 }
 
 }  // namespace ktune::kernels

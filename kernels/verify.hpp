@@ -18,4 +18,10 @@ struct Verdict {
 
 Verdict verify(std::span<const float> output, const Reference& reference);
 
+// The relative L2 error accepted for fp32 results that each sum `reduction_length` products of
+// random sign: rounding errors add up like a random walk, so the error grows like
+// sqrt(length) * epsilon; a 16x margin covers the summation order of any variant, and a floor of
+// 1e-5 covers short sums.
+double fp32_tolerance(double reduction_length);
+
 }  // namespace ktune::kernels

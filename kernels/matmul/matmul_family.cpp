@@ -2,66 +2,172 @@
 
 #include <cblas.h>
 
+#include <array>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
+#include "core/outcome.hpp"
+#include "kernels/matmul/matmul_baseline.hpp"
 #include "kernels/shape.hpp"
 #include "kernels/sources.hpp"
+#include "kernels/verify.hpp"
+#include "kernels/workload.hpp"
 
 namespace ktune::kernels {
 namespace {
 
 constexpr float kAlpha = 1.0f;
-constexpr float kBeta = 0.0f;
+constexpr std::string_view kSyntax =
+    "MxNxK or MxNxK,beta=1 (also m=M,n=N,k=K[,beta=0|1]), e.g. 1024x1024x1024";
+
+// The geometry of the default configuration: the first that the device can run. Big devices get
+// 64x64 tiles with 4x4 per thread; small ones smaller blocks.
+struct DefaultTiles {
+  std::int64_t bm, bn, tm, tn;
+};
+
+DefaultTiles default_tiles(const DeviceInfo& device, std::int64_t min_threads,
+                           std::int64_t max_threads) {
+  static constexpr std::array<DefaultTiles, 5> kCandidates{
+      {{64, 64, 4, 4}, {32, 32, 2, 2}, {32, 32, 4, 4}, {16, 16, 2, 2}, {16, 16, 4, 4}}};
+  for (const auto& c : kCandidates) {
+    const std::int64_t threads = (c.bm / c.tm) * (c.bn / c.tn);
+    const std::int64_t shared = 4 * 8 * (c.bm + 1 + c.bn);
+    if (threads <= max_threads && threads >= min_threads &&
+        (device.shared_memory_per_block == 0 ||
+         shared <= static_cast<std::int64_t>(device.shared_memory_per_block)))
+      return c;
+  }
+  return kCandidates.back();
+}
+
+// Threads of one SM, for the launch-bounds constraint (CUDA compute capability tables).
+std::int64_t max_threads_per_sm(const DeviceInfo& device) {
+  const auto& arch = device.architecture;
+  if (arch == "sm_86" || arch == "sm_87" || arch == "sm_89" || arch == "sm_120" || arch == "sm_121")
+    return 1536;
+  if (arch == "sm_75") return 1024;
+  return 2048;
+}
 
 class MatmulFamily final : public Family {
  public:
   std::string name() const override { return "matmul"; }
   std::string description() const override {
-    return "fp32 C = alpha*A*B + beta*C, row-major, tiled through shared memory";
+    return "fp32 C = alpha*A*B + beta*C, row-major: block and register tiling, shared-memory "
+           "staging, vector loads, double buffering";
   }
-  std::string shape_syntax() const override { return "MxNxK"; }
+  std::string shape_syntax() const override { return std::string(kSyntax); }
 
   Problem parse_shape(std::string_view text) const override {
-    auto dims = parse_dims(text, 3, "MxNxK, e.g. 1024x1024x1024");
-    return make_problem(dims[0], dims[1], dims[2]);
+    const auto comma = text.find(',');
+    const std::string_view head = text.substr(0, comma);
+    if (head.find('=') != std::string_view::npos) {
+      static const std::vector<FieldSpec> kFields{{"m", 0, 1, kMaxDim, true},
+                                                  {"n", 0, 1, kMaxDim, true},
+                                                  {"k", 0, 1, kMaxDim, true},
+                                                  {"beta", 0, 0, 1, false}};
+      const auto f = parse_fields(text, kFields, kSyntax);
+      return make_problem(f.values[0], f.values[1], f.values[2], f.values[3]);
+    }
+    const auto dims = parse_dims(head, 3, kSyntax);
+    std::int64_t beta = 0;
+    if (comma != std::string_view::npos) {
+      static const std::vector<FieldSpec> kTail{{"beta", 0, 0, 1, false}};
+      beta = parse_fields(text.substr(comma + 1), kTail, kSyntax).values[0];
+    }
+    return make_problem(dims[0], dims[1], dims[2], beta);
   }
-  Problem default_problem() const override { return make_problem(1024, 1024, 1024); }
+  Problem default_problem() const override { return make_problem(1024, 1024, 1024, 0); }
 
   tuner::Space space(const Problem& problem, const DeviceInfo& device) const override {
-    tuner::Space space({tuner::Param::integer("TS", {8, 16, 32}, 16, "tile edge in M, N and K"),
-                        tuner::Param::integer("WPT", {1, 2, 4, 8}, 1, "columns of C per thread")},
-                       {{"M", problem.dim("m")},
-                        {"N", problem.dim("n")},
-                        {"K", problem.dim("k")},
-                        {"max_threads", device.max_threads_per_block},
-                        {"max_shared", static_cast<std::int64_t>(device.shared_memory_per_block)}});
-    space.add_constraint("TS % WPT == 0");
-    space.add_constraint("TS * TS / WPT <= max_threads");
-    space.add_constraint("2 * TS * TS * 4 <= max_shared");
+    using tuner::Param;
+    // Blocks of 64 to 512 threads (fewer where the device allows fewer): smaller ones leave GPU
+    // schedulers idle, larger ones leave too few registers for register blocking.
+    const std::int64_t device_threads = device.max_threads_per_block > 0
+                                            ? device.max_threads_per_block
+                                            : std::numeric_limits<std::int32_t>::max();
+    const std::int64_t max_threads = std::min<std::int64_t>(512, device_threads);
+    const std::int64_t min_threads = std::min<std::int64_t>(64, device_threads);
+    const auto d = default_tiles(device, min_threads, max_threads);
+    const bool cuda = device.backend == "cuda";
+    using Values = std::vector<std::int64_t>;
+    std::vector<Param> params{
+        Param::integer("BM", {16, 32, 64, 128}, d.bm, "rows of C per block"),
+        Param::integer("BN", {16, 32, 64, 128}, d.bn, "columns of C per block"),
+        Param::integer("BK", {8, 16, 32}, kDefaultBk, "depth of one K step"),
+        Param::integer("TM", {1, 2, 4, 8}, d.tm, "rows of C per thread (register blocking)"),
+        Param::integer("TN", {1, 2, 4, 8}, d.tn, "columns of C per thread (register blocking)"),
+        Param::boolean("SA", true, "stage tiles of A through shared memory"),
+        Param::boolean("SB", true, "stage tiles of B through shared memory"),
+        Param::integer("VW", {1, 2, 4}, 4, "width of the global loads that fill shared tiles"),
+        Param::integer("PAD", {0, 1}, 1,
+                       "floats of padding per row of the (transposed) shared A tile"),
+        Param::boolean("DB", false, "double-buffer the shared tiles"),
+        Param::integer("UNROLL", {1, 2, 4, 8}, 4, "unroll factor of the loop over a K step"),
+        Param::integer("MAXRREG", cuda ? Values{0, 64, 128} : Values{0}, 0,
+                       "CUDA only: --maxrregcount (0: the compiler's choice)"),
+        Param::integer("MINB", cuda ? Values{0, 2, 4} : Values{0}, 0,
+                       "CUDA only: __launch_bounds__ minimum blocks per SM (0: none)")};
+    tuner::Space space(
+        std::move(params),
+        {{"M", problem.dim("m")},
+         {"N", problem.dim("n")},
+         {"K", problem.dim("k")},
+         {"max_threads", max_threads},
+         {"min_threads", min_threads},
+         {"max_shared", device.shared_memory_per_block > 0
+                            ? static_cast<std::int64_t>(device.shared_memory_per_block)
+                            : std::numeric_limits<std::int32_t>::max()},
+         {"max_threads_per_sm", max_threads_per_sm(device)}});
+    space.add_constraint("(BM / TM) * (BN / TN) <= max_threads");
+    space.add_constraint("(BM / TM) * (BN / TN) >= min_threads");
+    // Register blocking is the point: every thread computes at least 4 values of C.
+    space.add_constraint("TM * TN >= 4");
+    // Without a staged operand the staging parameters have no effect: pin them. Padding only
+    // matters for the A tile, which is stored transposed (strided); B rows are stored as they are.
+    space.add_constraint(fmt::format("SA || SB || BK == {}", kDefaultBk));
+    space.add_constraint("SA || SB || (VW == 1 && DB == 0)");
+    space.add_constraint("SA || PAD == 0");
+    space.add_constraint("BK % VW == 0 && BN % VW == 0");
+    space.add_constraint("BK % UNROLL == 0");
+    space.add_constraint("4 * (DB + 1) * (SA * BK * (BM + PAD) + SB * BK * BN) <= max_shared");
+    // --maxrregcount is ignored for kernels with launch bounds: one or the other.
+    space.add_constraint("MAXRREG == 0 || MINB == 0");
+    space.add_constraint("MINB * (BM / TM) * (BN / TN) <= max_threads_per_sm");
     return space;
   }
 
   LaunchPlan plan(const tuner::Space& space, const tuner::Config& config,
                   const Problem& problem) const override {
-    const auto ts = space.value(config, "TS");
-    const auto wpt = space.value(config, "WPT");
+    auto value = [&](std::string_view name) { return space.value(config, name); };
     const auto m = problem.dim("m"), n = problem.dim("n"), k = problem.dim("k");
+    const auto bm = value("BM"), bn = value("BN");
     LaunchPlan plan;
-    plan.source = {"matmul",
-                   assemble("kernels/matmul/matmul.cl"),
-                   {{"TS", std::to_string(ts)}, {"WPT", std::to_string(wpt)}},
-                   {}};
-    plan.geometry.block = {static_cast<std::uint32_t>(ts / wpt), static_cast<std::uint32_t>(ts), 1};
-    plan.geometry.grid = {static_cast<std::uint32_t>((n + ts - 1) / ts),
-                          static_cast<std::uint32_t>((m + ts - 1) / ts), 1};
+    plan.source.entry = "matmul";
+    plan.source.code = assemble("kernels/matmul/matmul.cl");
+    for (const char* name :
+         {"BM", "BN", "BK", "TM", "TN", "VW", "SA", "SB", "PAD", "DB", "UNROLL", "MINB"})
+      plan.source.defines.push_back({name, std::to_string(value(name))});
+    if (const auto regs = value("MAXRREG"); regs > 0)
+      plan.source.cuda_options.push_back(fmt::format("--maxrregcount={}", regs));
+
+    const std::int64_t blocks = ((m + bm - 1) / bm) * ((n + bn - 1) / bn);
+    if (blocks > std::numeric_limits<std::int32_t>::max())
+      throw VariantFailure(Outcome::resource_exceeded,
+                           fmt::format("{} blocks exceed the grid limit of 2^31-1", blocks));
+    plan.geometry.block = {static_cast<std::uint32_t>((bm / value("TM")) * (bn / value("TN"))), 1,
+                           1};
+    plan.geometry.grid = {static_cast<std::uint32_t>(blocks), 1, 1};
     plan.args = {static_cast<std::int32_t>(m),
                  static_cast<std::int32_t>(n),
                  static_cast<std::int32_t>(k),
                  kAlpha,
-                 kBeta,
+                 static_cast<float>(beta(problem)),
                  BufferArg{0},
                  BufferArg{1},
                  BufferArg{2}};
@@ -75,7 +181,8 @@ class MatmulFamily final : public Family {
   double min_bytes(const Problem& p) const override {
     const double m = static_cast<double>(p.dim("m")), n = static_cast<double>(p.dim("n")),
                  k = static_cast<double>(p.dim("k"));
-    return 4.0 * (m * k + k * n + m * n);  // read A and B, write C (beta = 0: C is not read)
+    // Read A and B, write C, and read C too when beta != 0.
+    return 4.0 * (m * k + k * n + m * n * (beta(p) != 0 ? 2 : 1));
   }
 
   std::vector<std::uint64_t> buffer_elements(const Problem& p) const override {
@@ -88,17 +195,11 @@ class MatmulFamily final : public Family {
   Workload workload(const Problem& p, std::uint64_t seed) const override {
     const auto sizes = buffer_elements(p);
     std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
     Workload w;
-    for (std::size_t b = 0; b < 2; ++b) {
-      std::vector<float> data(sizes[b]);
-      for (auto& x : data)
-        x = dist(rng);
-      w.buffers.push_back(std::move(data));
-    }
-    w.buffers.emplace_back(sizes[2], 0.0f);
+    for (auto size : sizes)
+      w.buffers.push_back(random_values(size, rng));
     w.output = 2;
-    w.output_is_read = kBeta != 0.0f;
+    w.output_is_read = beta(p) != 0;
     return w;
   }
 
@@ -110,15 +211,31 @@ class MatmulFamily final : public Family {
     ref.values.assign(w.buffers[2].begin(), w.buffers[2].end());
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
                 static_cast<int>(k), kAlpha, a.data(), static_cast<int>(k), b.data(),
-                static_cast<int>(n), kBeta, ref.values.data(), static_cast<int>(n));
-    // fp32 accumulation over K terms of random sign: the error grows like sqrt(K) * epsilon.
-    ref.tolerance = std::max(1e-5, 16.0 * std::ldexp(1.0, -23) * std::sqrt(static_cast<double>(k)));
+                static_cast<int>(n), static_cast<double>(beta(p)), ref.values.data(),
+                static_cast<int>(n));
+    ref.tolerance = fp32_tolerance(static_cast<double>(k));
     return ref;
   }
 
+  std::vector<std::string> baseline_methods() const override { return {"openblas_sgemm"}; }
+  std::vector<BaselineResult> cpu_baseline(const Problem& problem,
+                                           const BaselineOptions& options) const override {
+    if (!options.method.empty() && options.method != "openblas_sgemm")
+      throw UsageError(fmt::format(
+          "matmul: unknown baseline method '{}' (accepted: openblas_sgemm)", options.method));
+    return {time_openblas_sgemm(problem, workload(problem, options.seed), options)};
+  }
+
  private:
-  static Problem make_problem(std::int64_t m, std::int64_t n, std::int64_t k) {
-    return Problem{"matmul", {{"m", m}, {"n", n}, {"k", k}}, "f32"};
+  static constexpr std::int64_t kMaxDim = std::int64_t{1} << 30;  // index arithmetic stays in int32
+  static constexpr std::int64_t kDefaultBk = 8;
+
+  static std::int64_t beta(const Problem& p) { return p.find("beta").value_or(0); }
+
+  static Problem make_problem(std::int64_t m, std::int64_t n, std::int64_t k, std::int64_t beta) {
+    Problem p{"matmul", {{"m", m}, {"n", n}, {"k", k}}, "f32"};
+    if (beta != 0) p.dims.emplace_back("beta", beta);  // beta = 0 keeps the plain canonical text
+    return p;
   }
 };
 

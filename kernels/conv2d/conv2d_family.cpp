@@ -1,0 +1,255 @@
+#include "kernels/conv2d/conv2d_family.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/outcome.hpp"
+#include "kernels/conv2d/conv2d_baseline.hpp"
+#include "kernels/conv2d/conv2d_shape.hpp"
+#include "kernels/conv2d/im2col.hpp"
+#include "kernels/sources.hpp"
+#include "kernels/verify.hpp"
+#include "kernels/workload.hpp"
+
+namespace ktune::kernels {
+namespace {
+
+// Parameters of each algorithm with their defaults. When ALGO selects the other algorithm, they
+// are pinned to these values, so no two valid configurations compile to the same kernel.
+struct Defaults {
+  std::int64_t gm = 64, gn = 64, gk = 8, gtm = 4, gtn = 4;                        // igemm
+  std::int64_t tk = 16, tp = 2, tq = 16, wk = 4, wq = 2, cb = 4, si = 1, sf = 1;  // direct
+};
+
+// The implicit-GEMM tiles of the default configuration: the first the device can run.
+Defaults defaults_for(const DeviceInfo& device, std::int64_t min_threads,
+                      std::int64_t max_threads) {
+  static constexpr std::array<std::array<std::int64_t, 4>, 5> kTiles{
+      {{64, 64, 4, 4}, {32, 32, 2, 2}, {32, 32, 4, 4}, {16, 16, 2, 2}, {16, 16, 4, 4}}};
+  Defaults d;
+  for (const auto& [gm, gn, gtm, gtn] : kTiles) {
+    const std::int64_t threads = (gm / gtm) * (gn / gtn);
+    const std::int64_t shared = 4 * d.gk * (gm + gn + 2);
+    d.gm = gm;
+    d.gn = gn;
+    d.gtm = gtm;
+    d.gtn = gtn;
+    if (threads <= max_threads && threads >= min_threads &&
+        (device.shared_memory_per_block == 0 ||
+         shared <= static_cast<std::int64_t>(device.shared_memory_per_block)))
+      break;
+  }
+  return d;
+}
+
+std::uint32_t grid_size(std::int64_t blocks) {
+  if (blocks > std::numeric_limits<std::int32_t>::max())
+    throw VariantFailure(Outcome::resource_exceeded,
+                         fmt::format("{} blocks exceed the grid limit of 2^31-1", blocks));
+  return static_cast<std::uint32_t>(blocks);
+}
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return (a + b - 1) / b;
+}
+
+class Conv2dFamily final : public Family {
+ public:
+  std::string name() const override { return "conv2d"; }
+  std::string description() const override {
+    return "fp32 2-D convolution, NCHW input, KCRS filters: direct (per-tap shared staging) or "
+           "implicit GEMM";
+  }
+  std::string shape_syntax() const override { return std::string(kConvSyntax); }
+
+  Problem parse_shape(std::string_view text) const override {
+    return parse_conv_shape(text).problem();
+  }
+  Problem default_problem() const override {
+    ConvShape resnet;  // ResNet-50's conv2_x 3x3 layer
+    resnet.pad = 1;
+    return resnet.problem();
+  }
+
+  tuner::Space space(const Problem& problem, const DeviceInfo& device) const override {
+    using tuner::Param;
+    const auto sh = ConvShape::of(problem);
+    // Blocks of 64 to 512 threads, as for matmul (fewer where the device allows fewer).
+    const std::int64_t device_threads = device.max_threads_per_block > 0
+                                            ? device.max_threads_per_block
+                                            : std::numeric_limits<std::int32_t>::max();
+    const std::int64_t max_threads = std::min<std::int64_t>(512, device_threads);
+    const std::int64_t min_threads = std::min<std::int64_t>(64, device_threads);
+    const Defaults d = defaults_for(device, min_threads, max_threads);
+    std::vector<Param> params{
+        Param::choice("ALGO", {"direct", "igemm"}, "igemm", "direct convolution or implicit GEMM"),
+        Param::integer("GM", {16, 32, 64, 128}, d.gm, "igemm: output channels per block"),
+        Param::integer("GN", {16, 32, 64, 128}, d.gn, "igemm: output pixels per block"),
+        Param::integer("GK", {4, 8, 16, 32}, d.gk, "igemm: reduction (c, r, s) per step"),
+        Param::integer("GTM", {1, 2, 4, 8}, d.gtm, "igemm: output channels per thread"),
+        Param::integer("GTN", {1, 2, 4, 8}, d.gtn, "igemm: output pixels per thread"),
+        Param::integer("TK", {4, 8, 16, 32, 64}, d.tk, "direct: output channels per block"),
+        Param::integer("TP", {1, 2, 4, 8}, d.tp, "direct: output rows per block"),
+        Param::integer("TQ", {4, 8, 16, 32}, d.tq, "direct: output columns per block"),
+        Param::integer("WK", {1, 2, 4, 8}, d.wk, "direct: output channels per thread"),
+        Param::integer("WQ", {1, 2, 4}, d.wq, "direct: output columns per thread"),
+        Param::integer("CB", {1, 2, 4, 8, 16}, d.cb, "direct: input channels per step"),
+        Param::boolean("SI", d.si != 0, "direct: stage each tap's input tile in shared memory"),
+        Param::boolean("SF", d.sf != 0, "direct: stage each tap's filter values in shared memory")};
+    tuner::Space space(
+        std::move(params),
+        {{"N", sh.n},
+         {"C", sh.c},
+         {"H", sh.h},
+         {"W", sh.w},
+         {"K", sh.k},
+         {"R", sh.r},
+         {"S", sh.s},
+         {"P", sh.p()},
+         {"Q", sh.q()},
+         {"stride", sh.stride},
+         {"pad", sh.pad},
+         {"dil", sh.dil},
+         {"max_threads", max_threads},
+         {"min_threads", min_threads},
+         {"max_shared", device.shared_memory_per_block > 0
+                            ? static_cast<std::int64_t>(device.shared_memory_per_block)
+                            : std::numeric_limits<std::int32_t>::max()}});
+    // Parameters of the algorithm not chosen keep their defaults.
+    for (const auto& [name, value] :
+         {std::pair{"GM", d.gm}, std::pair{"GN", d.gn}, std::pair{"GK", d.gk},
+          std::pair{"GTM", d.gtm}, std::pair{"GTN", d.gtn}})
+      space.add_constraint(fmt::format("ALGO == igemm || {} == {}", name, value));
+    for (const auto& [name, value] :
+         {std::pair{"TK", d.tk}, std::pair{"TP", d.tp}, std::pair{"TQ", d.tq},
+          std::pair{"WK", d.wk}, std::pair{"WQ", d.wq}, std::pair{"CB", d.cb},
+          std::pair{"SI", d.si}, std::pair{"SF", d.sf}})
+      space.add_constraint(fmt::format("ALGO == direct || {} == {}", name, value));
+    space.add_constraint("ALGO == direct || (GM / GTM) * (GN / GTN) <= max_threads");
+    space.add_constraint("ALGO == direct || (GM / GTM) * (GN / GTN) >= min_threads");
+    space.add_constraint("ALGO == direct || 4 * GK * (GM + GN + 2) <= max_shared");
+    space.add_constraint("ALGO == igemm || TK % WK == 0");
+    space.add_constraint("ALGO == igemm || (TK / WK) * TP * (TQ / WQ) <= max_threads");
+    space.add_constraint("ALGO == igemm || (TK / WK) * TP * (TQ / WQ) >= min_threads");
+    // Without staging, the channel step only splits a loop: pin it.
+    space.add_constraint(fmt::format("ALGO == igemm || SI || SF || CB == {}", d.cb));
+    space.add_constraint("ALGO == igemm || 4 * CB * (SI * TP * TQ + SF * TK) <= max_shared");
+    return space;
+  }
+
+  LaunchPlan plan(const tuner::Space& space, const tuner::Config& config,
+                  const Problem& problem) const override {
+    auto value = [&](std::string_view name) { return space.value(config, name); };
+    const auto sh = ConvShape::of(problem);
+    const std::int64_t p = sh.p(), q = sh.q();
+    LaunchPlan plan;
+    plan.source.entry = "conv2d";
+    if (space.param("ALGO").format(value("ALGO")) == "direct") {
+      plan.source.code = assemble("kernels/conv2d/conv2d_direct.cl");
+      for (const char* name : {"TK", "TP", "TQ", "WK", "WQ", "CB", "SI", "SF"})
+        plan.source.defines.push_back({name, std::to_string(value(name))});
+      const auto tk = value("TK"), tp = value("TP"), tq = value("TQ");
+      plan.geometry.block = {
+          static_cast<std::uint32_t>((tk / value("WK")) * tp * (tq / value("WQ"))), 1, 1};
+      plan.geometry.grid = {
+          grid_size(sh.n * ceil_div(sh.k, tk) * ceil_div(p, tp) * ceil_div(q, tq)), 1, 1};
+    } else {
+      plan.source.code = assemble("kernels/conv2d/conv2d_igemm.cl");
+      for (const char* name : {"GM", "GN", "GK", "GTM", "GTN"})
+        plan.source.defines.push_back({name, std::to_string(value(name))});
+      const auto gm = value("GM"), gn = value("GN");
+      plan.geometry.block = {static_cast<std::uint32_t>((gm / value("GTM")) * (gn / value("GTN"))),
+                             1, 1};
+      plan.geometry.grid = {grid_size(ceil_div(sh.k, gm) * ceil_div(sh.n * p * q, gn)), 1, 1};
+    }
+    for (auto v : {sh.n, sh.c, sh.h, sh.w, sh.k, sh.r, sh.s, p, q, sh.stride, sh.pad, sh.dil})
+      plan.args.emplace_back(static_cast<std::int32_t>(v));
+    plan.args.insert(plan.args.end(), {BufferArg{0}, BufferArg{1}, BufferArg{2}});
+    return plan;
+  }
+
+  double flops(const Problem& problem) const override {
+    const auto sh = ConvShape::of(problem);
+    return 2.0 * static_cast<double>(sh.output_elements()) * static_cast<double>(sh.reduction());
+  }
+  double min_bytes(const Problem& problem) const override {
+    const auto sh = ConvShape::of(problem);
+    return 4.0 *
+           static_cast<double>(sh.input_elements() + sh.filter_elements() + sh.output_elements());
+  }
+
+  std::vector<std::uint64_t> buffer_elements(const Problem& problem) const override {
+    const auto sh = ConvShape::of(problem);
+    return {static_cast<std::uint64_t>(sh.input_elements()),
+            static_cast<std::uint64_t>(sh.filter_elements()),
+            static_cast<std::uint64_t>(sh.output_elements())};
+  }
+
+  Workload workload(const Problem& problem, std::uint64_t seed) const override {
+    std::mt19937_64 rng(seed);
+    Workload w;
+    for (auto size : buffer_elements(problem))
+      w.buffers.push_back(random_values(size, rng));
+    w.output = 2;
+    return w;
+  }
+
+  // Per image: im2col in double precision, then dgemm (OpenBLAS).
+  Reference reference(const Problem& problem, const Workload& w) const override {
+    const auto sh = ConvShape::of(problem);
+    const std::int64_t pq = sh.p() * sh.q(), image = sh.c * sh.h * sh.w;
+    const std::vector<double> filters(w.buffers[1].begin(), w.buffers[1].end());
+    std::vector<double> cols(static_cast<std::size_t>(sh.reduction() * pq));
+    Reference ref;
+    ref.values.resize(static_cast<std::size_t>(sh.output_elements()));
+    for (std::int64_t n = 0; n < sh.n; ++n) {
+      im2col<double, float>(sh, std::span(w.buffers[0]).subspan(n * image, image), cols);
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(sh.k),
+                  static_cast<int>(pq), static_cast<int>(sh.reduction()), 1.0, filters.data(),
+                  static_cast<int>(sh.reduction()), cols.data(), static_cast<int>(pq), 0.0,
+                  ref.values.data() + n * sh.k * pq, static_cast<int>(pq));
+    }
+    ref.tolerance = fp32_tolerance(static_cast<double>(sh.reduction()));
+    return ref;
+  }
+
+  std::vector<std::string> baseline_methods() const override {
+    if (have_onednn()) return {"onednn", "im2col_sgemm"};
+    return {"im2col_sgemm"};
+  }
+
+  std::vector<BaselineResult> cpu_baseline(const Problem& problem,
+                                           const BaselineOptions& options) const override {
+    const auto methods = baseline_methods();
+    if (!options.method.empty() &&
+        std::find(methods.begin(), methods.end(), options.method) == methods.end())
+      throw UsageError(fmt::format("conv2d: unknown baseline method '{}' (accepted: {})",
+                                   options.method, fmt::join(methods, ", ")));
+    const auto sh = ConvShape::of(problem);
+    const Workload inputs = workload(problem, options.seed);
+    std::vector<BaselineResult> results;
+    for (const auto& method : methods) {
+      if (!options.method.empty() && method != options.method) continue;
+      results.push_back(method == "onednn" ? time_onednn_conv(sh, inputs, options)
+                                           : time_im2col_sgemm(sh, inputs, options));
+    }
+    std::sort(results.begin(), results.end(),
+              [](const auto& a, const auto& b) { return a.time.median < b.time.median; });
+    return results;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Family> make_conv2d_family() {
+  return std::make_unique<Conv2dFamily>();
+}
+
+}  // namespace ktune::kernels
