@@ -40,8 +40,33 @@ Connection::~Connection() {
 
 void Connection::check(int status, std::string_view what) const {
   if (status == SQLITE_OK || status == SQLITE_ROW || status == SQLITE_DONE) return;
-  throw Error(fmt::format("database '{}': {}: {}", path_, what,
-                          db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(status)));
+  const std::string reason = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(status);
+  switch (status & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      throw Error(
+          fmt::format("database '{}' is damaged ({}: {}); restore it from a copy, or see "
+                      "what is left with ktune db check",
+                      path_, what, reason));
+    case SQLITE_READONLY:
+      throw Error(fmt::format("database '{}' is read-only ({}: {})", path_, what, reason));
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw Error(fmt::format("database '{}' stayed locked by another process ({}: {})", path_,
+                              what, reason));
+    case SQLITE_FULL:
+      throw Error(fmt::format("database '{}': the disk is full ({})", path_, what));
+    default:
+      throw Error(fmt::format("database '{}': {}: {}", path_, what, reason));
+  }
+}
+
+bool Connection::read_only() const {
+  return sqlite3_db_readonly(db_, "main") == 1;
+}
+
+void Connection::set_busy_timeout(int milliseconds) {
+  check(sqlite3_busy_timeout(db_, milliseconds), "setting the busy timeout");
 }
 
 void Connection::execute(std::string_view sql) {
@@ -102,7 +127,7 @@ void Statement::run() {
   }
 }
 
-void Statement::reset() {
+void Statement::reset() noexcept {
   sqlite3_reset(statement_);
   sqlite3_clear_bindings(statement_);
 }
@@ -129,6 +154,13 @@ std::optional<double> Statement::optional_real(int column) const {
 std::optional<std::int64_t> Statement::optional_integer(int column) const {
   if (is_null(column)) return std::nullopt;
   return integer(column);
+}
+
+StatementCache::Lease StatementCache::get(std::string_view sql) {
+  auto it = statements_.find(std::string(sql));
+  if (it == statements_.end())
+    it = statements_.emplace(std::string(sql), std::make_unique<Statement>(connection_, sql)).first;
+  return Lease(*it->second);
 }
 
 Transaction::Transaction(Connection& connection) : connection_(connection) {

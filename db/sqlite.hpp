@@ -4,9 +4,11 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace ktune::db {
 
@@ -31,9 +33,9 @@ class Statement {
   }
   Statement& bind(int index, int value) { return bind(index, std::int64_t{value}); }
 
-  bool step();  // true while a row is available
-  void run();   // steps to completion
-  void reset();
+  bool step();            // true while a row is available
+  void run();             // steps to completion
+  void reset() noexcept;  // ready to run again, bindings cleared
 
   bool is_null(int column) const;
   std::int64_t integer(int column) const;
@@ -62,6 +64,9 @@ class Connection {
   std::int64_t changes() const;
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
+  bool read_only() const;
+  // How long a statement waits for another process's lock before failing with "locked".
+  void set_busy_timeout(int milliseconds);
 
   // Throws ktune::Error("<path>: <what>: <sqlite message>") unless status is OK/ROW/DONE.
   void check(int status, std::string_view what) const;
@@ -69,6 +74,35 @@ class Connection {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+};
+
+// Prepared statements kept for the connection's lifetime (the hot paths prepare once). A lease
+// resets the statement when it ends, so no half-read statement keeps a read transaction open.
+class StatementCache {
+ public:
+  class Lease {
+   public:
+    explicit Lease(Statement& statement) : statement_(&statement) {}
+    Lease(Lease&& other) noexcept : statement_(other.statement_) { other.statement_ = nullptr; }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (statement_) statement_->reset();
+    }
+    Statement& operator*() const { return *statement_; }
+    Statement* operator->() const { return statement_; }
+
+   private:
+    Statement* statement_;
+  };
+
+  explicit StatementCache(const Connection& connection) : connection_(connection) {}
+  Lease get(std::string_view sql);
+
+ private:
+  const Connection& connection_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
 };
 
 // BEGIN IMMEDIATE on construction (takes the write lock up front, so concurrent writers wait on

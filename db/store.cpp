@@ -1,63 +1,121 @@
 #include "db/store.hpp"
 
-#include <chrono>
 #include <cmath>
-#include <ctime>
-#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "db/catalog.hpp"
+#include "db/ids.hpp"
 #include "db/sqlite.hpp"
+#include "db/store_rows.hpp"
 
 namespace ktune::db {
-
-const std::map<std::string, std::string_view, std::less<>>& embedded_files();  // generated
-
 namespace {
 
-std::string now_utc() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
+std::optional<double> finite(std::optional<double> value) {
+  return value && std::isfinite(*value) ? value : std::nullopt;
+}
+// Zero means "not known" for these (Evaluation's defaults): stored as NULL.
+std::optional<double> positive(double value) {
+  return value > 0 && std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+}
+std::optional<std::int64_t> widen(const std::optional<int>& value) {
+  return value ? std::optional<std::int64_t>(*value) : std::nullopt;
 }
 
-std::string_view schema_file(std::string_view name) {
-  return embedded_files().at(std::string("db/") + std::string(name));
+std::string settings_json(const std::map<std::string, std::string>& settings) {
+  return nlohmann::json(settings).dump();
+}
+
+std::map<std::string, std::string> settings_from_json(const std::string& text) {
+  try {
+    auto doc = nlohmann::json::parse(text);
+    std::map<std::string, std::string> settings;
+    for (const auto& [key, value] : doc.items())
+      settings[key] = value.is_string() ? value.get<std::string>() : value.dump();
+    return settings;
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
+}
+
+std::vector<double> samples_from_json(const std::string& text) {
+  try {
+    std::vector<double> samples;
+    for (const auto& x : nlohmann::json::parse(text))
+      if (x.is_number()) samples.push_back(x.get<double>());
+    return samples;
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
+}
+
+std::optional<std::uint64_t> unsigned_column(const Statement& s, int column) {
+  auto v = s.optional_integer(column);
+  return v ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*v)) : std::nullopt;
+}
+
+std::filesystem::path checked_parent(const std::filesystem::path& path, bool create_directories) {
+  if (!path.has_parent_path()) return {};
+  const auto parent = path.parent_path();
+  if (create_directories) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec)
+      throw Error(fmt::format("cannot create the database directory '{}': {}", parent.string(),
+                              ec.message()));
+  } else if (!std::filesystem::is_directory(parent)) {
+    throw Error(fmt::format("cannot open database '{}': directory '{}' does not exist",
+                            path.string(), parent.string()));
+  }
+  return parent;
 }
 
 }  // namespace
 
-Store::Store(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {}
+Store::Store(std::unique_ptr<Connection> connection)
+    : connection_(std::move(connection)),
+      statements_(std::make_unique<StatementCache>(*connection_)) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
 Store Store::open(const std::filesystem::path& path, bool create_directories) {
-  if (create_directories && path.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec)
-      throw Error(fmt::format("cannot create the database directory '{}': {}",
-                              path.parent_path().string(), ec.message()));
-  } else if (path.has_parent_path() && !std::filesystem::is_directory(path.parent_path())) {
-    throw Error(fmt::format("cannot open database '{}': directory '{}' does not exist",
-                            path.string(), path.parent_path().string()));
-  }
+  checked_parent(path, create_directories);
+  if (std::filesystem::is_directory(path))
+    throw Error(fmt::format("cannot open database '{}': it is a directory", path.string()));
   Store store(std::make_unique<Connection>(path.string()));
-  store.migrate();
+  store.prepare_schema();
+  return store;
+}
+
+Store Store::open_existing(const std::filesystem::path& path, Access access) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw Error(fmt::format(
+        "no results database at '{}' (ktune tune and ktune import create one; --db FILE or "
+        "$KTUNE_DB choose another)",
+        path.string()));
+  Store store(std::make_unique<Connection>(path.string(), access == Access::read_only
+                                                              ? Connection::Mode::read_only
+                                                              : Connection::Mode::read_write));
+  store.prepare_schema();
   return store;
 }
 
 Store Store::open_in_memory() {
   Store store(std::make_unique<Connection>(":memory:"));
-  store.migrate();
+  store.prepare_schema();
   return store;
+}
+
+const std::string& Store::path() const {
+  return connection_->path();
+}
+bool Store::read_only() const {
+  return connection_->read_only();
 }
 
 int Store::schema_version() const {
@@ -66,74 +124,156 @@ int Store::schema_version() const {
   return static_cast<int>(s.integer(0));
 }
 
-void Store::migrate() {
+std::int64_t Store::insert_session(const SessionRow& row) {
   auto& c = *connection_;
-  // Reading the header first turns "not a database" and unreadable files into one clear error.
-  int version = 0;
-  try {
-    version = schema_version();
-  } catch (const Error& e) {
-    throw Error(fmt::format("'{}' is not a usable ktune database ({})", c.path(), e.what()));
-  }
-  if (version > kSchemaVersion)
-    throw Error(
-        fmt::format("database '{}' was written by a newer ktune (schema {}; this ktune "
-                    "reads up to {}): upgrade ktune",
-                    c.path(), version, kSchemaVersion));
-  c.execute("PRAGMA busy_timeout = 10000");
-  c.execute("PRAGMA foreign_keys = ON");
-  if (c.path() != ":memory:") {
-    Statement wal(c, "PRAGMA journal_mode = WAL");
-    wal.step();
-  }
-  if (version == kSchemaVersion) return;
-  Transaction tx(c);
-  if (version < 1) c.execute(schema_file("schema_v1.sql"));
-  c.execute(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
-  tx.commit();
+  auto& st = *statements_;
+  const auto& r = row.record;
+  Problem problem = r.problem;
+  if (problem.family.empty()) problem.family = r.family;
+  const auto kernel = catalog::kernel_id(st, c, r.family, r.variant, r.source_hash);
+  const auto problem_id = catalog::problem_id(st, c, problem);
+  const auto device = catalog::device_id(st, c, r.device, row.device_fingerprint, row.started_at);
+  auto insert = st.get(
+      "INSERT INTO sessions (id, uid, kernel_id, problem_id, device_id, origin, source, strategy, "
+      "seed, budget_evaluations, budget_seconds, space_size, settings, command, host, "
+      "tool_version, started_at, ended_at, status) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto to_signed = [](const std::optional<std::uint64_t>& v) {
+    return v ? std::optional<std::int64_t>(static_cast<std::int64_t>(*v)) : std::nullopt;
+  };
+  insert->bind(1, row.id)
+      .bind(2, row.uid)
+      .bind(3, kernel)
+      .bind(4, problem_id)
+      .bind(5, device)
+      .bind(6, row.origin)
+      .bind(7, row.source)
+      .bind(8, r.strategy)
+      .bind(9, static_cast<std::int64_t>(r.seed))
+      .bind(10, to_signed(r.budget_evaluations))
+      .bind(11, finite(r.budget_seconds))
+      .bind(12, to_signed(r.space_size))
+      .bind(13, settings_json(r.settings))
+      .bind(14, r.command)
+      .bind(15, r.host)
+      .bind(16, r.tool_version)
+      .bind(17, row.started_at)
+      .bind(18, row.ended_at)
+      .bind(19, row.status);
+  insert->run();
+  return c.last_insert_id();
 }
 
 std::int64_t Store::begin_session(const SessionRecord& session) {
+  SessionRecord record = session;
+  if (record.host.empty()) record.host = host_name();
   Transaction tx(*connection_);
-  Statement s(*connection_,
-              "INSERT INTO sessions (started_at, status, family, problem, backend, device_name, "
-              "device_fingerprint, strategy, seed, tool_version) "
-              "VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)");
-  s.bind(1, now_utc())
-      .bind(2, session.family)
-      .bind(3, session.problem.canonical())
-      .bind(4, session.device.backend)
-      .bind(5, session.device.name)
-      .bind(6, session.device.fingerprint())
-      .bind(7, session.strategy)
-      .bind(8, static_cast<std::int64_t>(session.seed))
-      .bind(9, session.tool_version);
-  s.run();
-  const auto id = connection_->last_insert_id();
+  const auto id = insert_session({record, random_uid(), "tune", "", now_utc(), {}, "running"});
   tx.commit();
   return id;
 }
 
+std::int64_t Store::insert_measurement(const MeasurementRow& row) {
+  auto& c = *connection_;
+  auto& st = *statements_;
+  std::int64_t kernel = 0, problem = 0, device = 0;
+  {
+    auto s = st.get("SELECT kernel_id, problem_id, device_id FROM sessions WHERE id = ?");
+    s->bind(1, row.session);
+    if (!s->step())
+      throw Error(
+          fmt::format("database '{}': no session {} to record into", c.path(), row.session));
+    kernel = s->integer(0);
+    problem = s->integer(1);
+    device = s->integer(2);
+  }
+  const auto config = catalog::configuration_id(st, c, kernel, row.config, row.extras.params);
+  std::int64_t seq = 0;
+  if (row.seq) {
+    seq = *row.seq;
+  } else {
+    auto s = st.get("SELECT COALESCE(MAX(seq), 0) + 1 FROM measurements WHERE session_id = ?");
+    s->bind(1, row.session);
+    s->step();
+    seq = s->integer(0);
+  }
+  const auto& e = row.evaluation;
+  Summary time = e.time;
+  if (time.count == 0 && !e.samples_ms.empty()) time = summarize(e.samples_ms);
+  const bool timed = time.count > 0;
+  auto timing = [&](double value) {
+    return timed ? finite(std::optional<double>(value)) : std::nullopt;
+  };
+  const auto& r = e.resources;
+  auto insert = st.get(
+      "INSERT INTO measurements (id, session_id, seq, configuration_id, problem_id, device_id, "
+      "outcome, message, runs, samples_ms, median_ms, ci_low_ms, ci_high_ms, mean_ms, stddev_ms, "
+      "min_ms, max_ms, compile_ms, max_error, cost_ms, registers, shared_bytes, stack_bytes, "
+      "spill_store_bytes, spill_load_bytes, const_bytes, theoretical_occupancy, "
+      "occupancy_limiter, cpu_baseline, cpu_baseline_ms, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?)");
+  insert->bind(1, row.id)
+      .bind(2, row.session)
+      .bind(3, seq)
+      .bind(4, config)
+      .bind(5, problem)
+      .bind(6, device)
+      .bind(7, to_string(e.outcome))
+      .bind(8, e.message)
+      .bind(9, static_cast<std::int64_t>(e.samples_ms.size()))
+      .bind(10, nlohmann::json(e.samples_ms).dump())
+      .bind(11, timing(time.median))
+      .bind(12, timing(time.ci_low))
+      .bind(13, timing(time.ci_high))
+      .bind(14, timing(time.mean))
+      .bind(15, timing(time.stddev))
+      .bind(16, timing(time.min))
+      .bind(17, timing(time.max))
+      .bind(18, positive(e.compile_ms))
+      .bind(19, finite(e.max_error))
+      .bind(20, positive(e.cost_ms))
+      .bind(21, widen(r.registers))
+      .bind(22, widen(r.shared_bytes))
+      .bind(23, widen(r.stack_bytes))
+      .bind(24, widen(r.spill_store_bytes))
+      .bind(25, widen(r.spill_load_bytes))
+      .bind(26, widen(r.const_bytes))
+      .bind(27, finite(r.theoretical_occupancy))
+      .bind(28, r.occupancy_limiter.empty() ? std::optional<std::string>()
+                                            : std::optional<std::string>(r.occupancy_limiter))
+      .bind(29, row.extras.baseline ? std::optional<std::string>(row.extras.baseline->name)
+                                    : std::nullopt)
+      .bind(30, row.extras.baseline ? positive(row.extras.baseline->median_ms) : std::nullopt)
+      .bind(31, row.created_at);
+  insert->run();
+  const auto id = c.last_insert_id();
+  if (!e.metrics.empty()) {
+    // A metric named twice keeps its last value rather than failing the evaluation.
+    auto metric = st.get(
+        "INSERT OR REPLACE INTO metrics (measurement_id, name, value, unit, source) "
+        "VALUES (?, ?, ?, ?, ?)");
+    for (const auto& m : e.metrics) {
+      metric->reset();
+      metric->bind(1, id)
+          .bind(2, m.name)
+          .bind(3, finite(m.value))
+          .bind(4, m.unit)
+          .bind(5, m.source == MetricSource::measured ? "measured" : "derived");
+      metric->run();
+    }
+  }
+  return id;
+}
+
 void Store::record(std::int64_t session, const std::string& config, const Evaluation& e) {
+  record(session, config, e, RecordExtras{});
+}
+
+void Store::record(std::int64_t session, const std::string& config, const Evaluation& e,
+                   const RecordExtras& extras) {
   Transaction tx(*connection_);
-  Statement s(
-      *connection_,
-      "INSERT INTO evaluations (session_id, config, outcome, message, median_ms, ci_low_ms, "
-      "ci_high_ms, samples_ms, compile_ms, max_error, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  const bool timed = e.time.count > 0;
-  s.bind(1, session)
-      .bind(2, config)
-      .bind(3, to_string(e.outcome))
-      .bind(4, e.message)
-      .bind(5, timed ? std::optional<double>(e.time.median) : std::nullopt)
-      .bind(6, timed ? std::optional<double>(e.time.ci_low) : std::nullopt)
-      .bind(7, timed ? std::optional<double>(e.time.ci_high) : std::nullopt)
-      .bind(8, nlohmann::json(e.samples_ms).dump())
-      .bind(9, e.compile_ms)
-      .bind(10, e.max_error && std::isfinite(*e.max_error) ? e.max_error : std::nullopt)
-      .bind(11, now_utc());
-  s.run();
+  insert_measurement({session, config, e, extras, now_utc()});
   tx.commit();
 }
 
@@ -142,42 +282,80 @@ void Store::end_session(std::int64_t session, const std::string& status) {
   Statement s(*connection_, "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?");
   s.bind(1, status).bind(2, now_utc()).bind(3, session);
   s.run();
+  if (connection_->changes() == 0)
+    throw Error(fmt::format("database '{}': no session {} to end", path(), session));
+  tx.commit();
+}
+
+void Store::reopen_session(std::int64_t session) {
+  Transaction tx(*connection_);
+  Statement s(*connection_, "UPDATE sessions SET status = 'running', ended_at = NULL WHERE id = ?");
+  s.bind(1, session);
+  s.run();
+  if (connection_->changes() == 0)
+    throw Error(fmt::format("database '{}': no session {} to resume", path(), session));
   tx.commit();
 }
 
 std::int64_t Store::count_evaluations(std::int64_t session) const {
-  Statement s(*connection_, "SELECT COUNT(*) FROM evaluations WHERE session_id = ?");
-  s.bind(1, session);
-  s.step();
-  return s.integer(0);
+  auto s = statements_->get("SELECT COUNT(*) FROM measurements WHERE session_id = ?");
+  s->bind(1, session);
+  s->step();
+  return s->integer(0);
 }
 
-}  // namespace ktune::db
-
-namespace ktune::db {
 namespace {
 
-constexpr std::string_view kSessionColumns =
-    "id, family, problem, backend, device_name, device_fingerprint, strategy, seed, status, "
-    "started_at, COALESCE(ended_at, '')";
+constexpr std::string_view kSessionSelect =
+    "SELECT s.id, k.family, p.shape, d.backend, d.name, d.fingerprint, s.strategy, s.seed, "
+    "s.status, s.started_at, COALESCE(s.ended_at, ''), s.uid, s.origin, s.source, k.variant, "
+    "k.source_hash, p.dtype, d.id, d.architecture, s.budget_evaluations, s.budget_seconds, "
+    "s.space_size, s.settings, s.command, s.host, s.tool_version "
+    "FROM sessions s JOIN kernels k ON k.id = s.kernel_id JOIN problems p ON p.id = s.problem_id "
+    "JOIN devices d ON d.id = s.device_id ";
 
 StoredSession read_session(const Statement& s) {
-  return {s.integer(0), s.text(1), s.text(2), s.text(3),
-          s.text(4),    s.text(5), s.text(6), static_cast<std::uint64_t>(s.integer(7)),
-          s.text(8),    s.text(9), s.text(10)};
+  StoredSession r;
+  r.id = s.integer(0);
+  r.family = s.text(1);
+  r.problem = s.text(2);
+  r.backend = s.text(3);
+  r.device_name = s.text(4);
+  r.device_fingerprint = s.text(5);
+  r.strategy = s.text(6);
+  r.seed = static_cast<std::uint64_t>(s.integer(7));
+  r.status = s.text(8);
+  r.started_at = s.text(9);
+  r.ended_at = s.text(10);
+  r.uid = s.text(11);
+  r.origin = s.text(12);
+  r.source = s.text(13);
+  r.variant = s.text(14);
+  r.source_hash = s.text(15);
+  r.dtype = s.text(16);
+  r.device_id = s.integer(17);
+  r.architecture = s.text(18);
+  r.budget_evaluations = unsigned_column(s, 19);
+  r.budget_seconds = s.optional_real(20);
+  r.space_size = unsigned_column(s, 21);
+  r.settings = settings_from_json(s.text(22));
+  r.command = s.text(23);
+  r.host = s.text(24);
+  r.tool_version = s.text(25);
+  return r;
 }
 
 }  // namespace
 
 std::optional<StoredSession> Store::session(std::int64_t id) const {
-  Statement s(*connection_, fmt::format("SELECT {} FROM sessions WHERE id = ?", kSessionColumns));
+  Statement s(*connection_, fmt::format("{} WHERE s.id = ?", kSessionSelect));
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_session(s);
 }
 
 std::vector<StoredSession> Store::sessions() const {
-  Statement s(*connection_, fmt::format("SELECT {} FROM sessions ORDER BY id", kSessionColumns));
+  Statement s(*connection_, fmt::format("{} ORDER BY s.id", kSessionSelect));
   std::vector<StoredSession> list;
   while (s.step())
     list.push_back(read_session(s));
@@ -186,9 +364,23 @@ std::vector<StoredSession> Store::sessions() const {
 
 std::vector<StoredEvaluation> Store::evaluations(std::int64_t session) const {
   Statement s(*connection_,
-              "SELECT id, config, outcome, message, samples_ms, compile_ms, max_error "
-              "FROM evaluations WHERE session_id = ? ORDER BY id");
+              "SELECT m.id, c.canonical, m.outcome, m.message, m.samples_ms, m.compile_ms, "
+              "m.max_error, m.cost_ms, m.registers, m.shared_bytes, m.stack_bytes, "
+              "m.spill_store_bytes, m.spill_load_bytes, m.const_bytes, "
+              "m.theoretical_occupancy, COALESCE(m.occupancy_limiter, ''), m.cpu_baseline, "
+              "m.cpu_baseline_ms, m.created_at, m.seq, m.configuration_id "
+              "FROM measurements m JOIN configurations c ON c.id = m.configuration_id "
+              "WHERE m.session_id = ? ORDER BY m.seq");
   s.bind(1, session);
+  Statement metrics(*connection_,
+                    "SELECT name, value, unit, source FROM metrics WHERE measurement_id = ?");
+  Statement params(*connection_,
+                   "SELECT name, kind, value, label FROM config_values "
+                   "WHERE configuration_id = ? ORDER BY position");
+  auto optional_int = [&](int column) -> std::optional<int> {
+    if (s.is_null(column)) return std::nullopt;
+    return static_cast<int>(s.integer(column));
+  };
   std::vector<StoredEvaluation> list;
   while (s.step()) {
     StoredEvaluation stored;
@@ -201,21 +393,37 @@ std::vector<StoredEvaluation> Store::evaluations(std::int64_t session) const {
                               connection_->path(), stored.id, s.text(2)));
     e.outcome = *outcome;
     e.message = s.text(3);
-    e.samples_ms = nlohmann::json::parse(s.text(4)).get<std::vector<double>>();
+    e.samples_ms = samples_from_json(s.text(4));
     e.time = summarize(e.samples_ms);
     e.compile_ms = s.optional_real(5).value_or(0.0);
     e.max_error = s.optional_real(6);
+    e.cost_ms = s.optional_real(7).value_or(0.0);
+    e.resources.registers = optional_int(8);
+    e.resources.shared_bytes = optional_int(9);
+    e.resources.stack_bytes = optional_int(10);
+    e.resources.spill_store_bytes = optional_int(11);
+    e.resources.spill_load_bytes = optional_int(12);
+    e.resources.const_bytes = optional_int(13);
+    e.resources.theoretical_occupancy = s.optional_real(14);
+    e.resources.occupancy_limiter = s.text(15);
+    if (!s.is_null(16)) stored.baseline = CpuBaseline{s.text(16), s.optional_real(17).value_or(0)};
+    stored.created_at = s.text(18);
+    stored.seq = s.integer(19);
+    metrics.reset();
+    metrics.bind(1, stored.id);
+    while (metrics.step()) {
+      e.metrics.push_back(
+          {metrics.text(0), metrics.optional_real(1).value_or(NAN), metrics.text(2),
+           metrics.text(3) == "measured" ? MetricSource::measured : MetricSource::derived});
+    }
+    params.reset();
+    params.bind(1, s.integer(20));
+    while (params.step())
+      stored.params.push_back(
+          {params.text(0), params.text(1), params.optional_integer(2), params.text(3)});
     list.push_back(std::move(stored));
   }
   return list;
-}
-
-void Store::reopen_session(std::int64_t session) {
-  Transaction tx(*connection_);
-  Statement s(*connection_, "UPDATE sessions SET status = 'running', ended_at = NULL WHERE id = ?");
-  s.bind(1, session);
-  s.run();
-  tx.commit();
 }
 
 }  // namespace ktune::db

@@ -1,0 +1,453 @@
+#include "db/queries.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "db/catalog.hpp"
+#include "db/sqlite.hpp"
+
+namespace ktune::db {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return lower(haystack).find(lower(needle)) != std::string::npos;
+}
+
+// The columns read_view() reads, and the joins they need.
+constexpr std::string_view kViewColumns =
+    "m.id, m.session_id, m.seq, k.family, p.shape, p.dtype, d.id, d.name, d.architecture, "
+    "d.driver_version, d.runtime_version, c.canonical, m.outcome, m.message, m.runs, "
+    "m.median_ms, m.ci_low_ms, m.ci_high_ms, m.cpu_baseline_ms, m.created_at";
+constexpr int kViewColumnCount = 20;
+constexpr std::string_view kViewJoins =
+    "FROM measurements m JOIN configurations c ON c.id = m.configuration_id "
+    "JOIN kernels k ON k.id = c.kernel_id JOIN problems p ON p.id = m.problem_id "
+    "JOIN devices d ON d.id = m.device_id ";
+
+MeasurementView read_view(const Statement& s) {
+  MeasurementView v;
+  v.id = s.integer(0);
+  v.session = s.integer(1);
+  v.seq = s.integer(2);
+  v.kernel = s.text(3);
+  v.problem = s.text(4);
+  v.dtype = s.text(5);
+  v.device_id = s.integer(6);
+  v.device = s.text(7);
+  v.architecture = s.text(8);
+  v.driver_version = s.text(9);
+  v.runtime_version = s.text(10);
+  v.config = s.text(11);
+  v.outcome = s.text(12);
+  v.message = s.text(13);
+  v.runs = s.integer(14);
+  v.median_ms = s.optional_real(15);
+  v.ci_low_ms = s.optional_real(16);
+  v.ci_high_ms = s.optional_real(17);
+  v.cpu_baseline_ms = s.optional_real(18);
+  v.created_at = s.text(19);
+  return v;
+}
+
+std::string json_ids(const std::vector<std::int64_t>& ids) {
+  return nlohmann::json(ids).dump();
+}
+
+}  // namespace
+
+std::vector<StoredDevice> devices(const Store& store) {
+  auto& c = store.connection();
+  std::map<std::int64_t, std::int64_t> sessions, measurements;
+  {
+    Statement s(c, "SELECT device_id, COUNT(*) FROM sessions GROUP BY device_id");
+    while (s.step())
+      sessions[s.integer(0)] = s.integer(1);
+  }
+  {
+    Statement s(c, "SELECT device_id, COUNT(*) FROM measurements GROUP BY device_id");
+    while (s.step())
+      measurements[s.integer(0)] = s.integer(1);
+  }
+  Statement s(c, fmt::format("SELECT id, fingerprint, first_seen, {} FROM devices ORDER BY id",
+                             catalog::kDeviceColumns));
+  std::vector<StoredDevice> list;
+  while (s.step()) {
+    StoredDevice d;
+    d.id = s.integer(0);
+    d.fingerprint = s.text(1);
+    d.first_seen = s.text(2);
+    d.info = catalog::read_device(s, 3);
+    d.sessions = sessions[d.id];
+    d.measurements = measurements[d.id];
+    list.push_back(std::move(d));
+  }
+  return list;
+}
+
+std::vector<StoredDevice> find_devices(const Store& store, std::string_view selector) {
+  auto all = devices(store);
+  std::vector<StoredDevice> found;
+  const bool is_id = !selector.empty() && std::all_of(selector.begin(), selector.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+  if (is_id) {
+    for (auto& d : all)
+      if (std::to_string(d.id) == selector) found.push_back(d);
+    return found;
+  }
+  if (selector.find('=') == std::string_view::npos) {
+    for (auto& d : all)
+      if (d.fingerprint == selector || contains(d.info.name, selector)) found.push_back(d);
+    return found;
+  }
+  std::vector<std::pair<std::string, std::string>> terms;
+  std::size_t start = 0;
+  while (start <= selector.size()) {
+    auto comma = selector.find(',', start);
+    if (comma == std::string_view::npos) comma = selector.size();
+    const auto term = selector.substr(start, comma - start);
+    const auto eq = term.find('=');
+    if (eq == std::string_view::npos)
+      throw UsageError(fmt::format("device selector '{}': '{}' is not KEY=VALUE", selector, term));
+    terms.emplace_back(lower(term.substr(0, eq)), std::string(term.substr(eq + 1)));
+    start = comma + 1;
+  }
+  for (const auto& [key, value] : terms) {
+    static const std::vector<std::string> kKeys{"name",   "backend", "arch",       "vendor",
+                                                "driver", "runtime", "fingerprint"};
+    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
+      throw UsageError(fmt::format(
+          "device selector '{}': unknown key '{}' (accepted: name, backend, arch, vendor, "
+          "driver, runtime, fingerprint)",
+          selector, key));
+  }
+  for (auto& d : all) {
+    bool match = true;
+    for (const auto& [key, value] : terms) {
+      const std::string& field = key == "name"      ? d.info.name
+                                 : key == "backend" ? d.info.backend
+                                 : key == "arch"    ? d.info.architecture
+                                 : key == "vendor"  ? d.info.vendor
+                                 : key == "driver"  ? d.info.driver_version
+                                 : key == "runtime" ? d.info.runtime_version
+                                                    : d.fingerprint;
+      match = match && contains(field, value);
+    }
+    if (match) found.push_back(d);
+  }
+  return found;
+}
+
+std::vector<SessionSummary> session_summaries(const Store& store, const SessionFilter& filter) {
+  auto& c = store.connection();
+  Statement stats(c,
+                  "SELECT COUNT(*), SUM(m.outcome = 'correct'), "
+                  "MIN(CASE WHEN m.outcome = 'correct' THEN m.median_ms END) "
+                  "FROM measurements m WHERE m.session_id = ?");
+  Statement best(c,
+                 "SELECT c.canonical FROM measurements m "
+                 "JOIN configurations c ON c.id = m.configuration_id "
+                 "WHERE m.session_id = ? AND m.outcome = 'correct' AND m.median_ms IS NOT NULL "
+                 "ORDER BY m.median_ms LIMIT 1");
+  std::vector<SessionSummary> list;
+  for (auto& session : store.sessions()) {
+    if (!filter.kernel.empty() && session.family != filter.kernel) continue;
+    if (filter.device && session.device_id != *filter.device) continue;
+    SessionSummary summary;
+    stats.reset();
+    stats.bind(1, session.id);
+    stats.step();
+    summary.measurements = stats.integer(0);
+    summary.correct = stats.optional_integer(1).value_or(0);
+    summary.best_ms = stats.optional_real(2);
+    best.reset();
+    best.bind(1, session.id);
+    if (best.step()) summary.best_config = best.text(0);
+    summary.session = std::move(session);
+    list.push_back(std::move(summary));
+  }
+  if (filter.limit && list.size() > filter.limit)
+    list.erase(list.begin(), list.end() - static_cast<std::ptrdiff_t>(filter.limit));
+  return list;
+}
+
+std::vector<MeasurementView> top_configurations(const Store& store, std::string_view kernel,
+                                                const Problem& problem,
+                                                std::optional<std::int64_t> device,
+                                                std::size_t limit) {
+  // With one MIN() aggregate, SQLite takes the other (bare) columns from the row with the minimum.
+  Statement s(store.connection(),
+              fmt::format("SELECT {}, MIN(m.median_ms) AS best_ms {} "
+                          "WHERE p.family = ? AND p.dtype = ? AND p.shape = ? AND k.family = ? "
+                          "AND m.outcome = 'correct' AND m.median_ms IS NOT NULL {} "
+                          "GROUP BY m.device_id, m.configuration_id ORDER BY best_ms, m.id LIMIT ?",
+                          kViewColumns, kViewJoins, device ? "AND m.device_id = ?" : ""));
+  s.bind(1, problem.family).bind(2, problem.dtype).bind(3, problem.canonical()).bind(4, kernel);
+  int i = 5;
+  if (device) s.bind(i++, *device);
+  s.bind(i++, limit ? static_cast<std::int64_t>(limit) : std::int64_t{-1});
+  std::vector<MeasurementView> list;
+  while (s.step())
+    list.push_back(read_view(s));
+  return list;
+}
+
+std::vector<std::int64_t> matching_configurations(const Store& store, std::string_view kernel,
+                                                  std::string_view config) {
+  auto& c = store.connection();
+  std::vector<std::int64_t> ids;
+  {
+    Statement s(c,
+                "SELECT c.id FROM configurations c JOIN kernels k ON k.id = c.kernel_id "
+                "WHERE k.family = ? AND c.canonical = ? ORDER BY c.id");
+    s.bind(1, kernel).bind(2, config);
+    while (s.step())
+      ids.push_back(s.integer(0));
+  }
+  if (!ids.empty()) return ids;
+  const auto values = parse_canonical(config);
+  if (values.empty()) return ids;
+  nlohmann::json pairs = nlohmann::json::array();
+  for (const auto& v : values)
+    pairs.push_back({v.name, v.label});
+  Statement s(c,
+              "SELECT c.id FROM configurations c JOIN kernels k ON k.id = c.kernel_id "
+              "JOIN config_values v ON v.configuration_id = c.id "
+              "WHERE k.family = ? AND (v.name, v.label) IN "
+              "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)) "
+              "GROUP BY c.id HAVING COUNT(*) = ? ORDER BY c.id");
+  s.bind(1, kernel).bind(2, pairs.dump()).bind(3, static_cast<std::int64_t>(values.size()));
+  while (s.step())
+    ids.push_back(s.integer(0));
+  return ids;
+}
+
+std::vector<MeasurementView> configuration_history(const Store& store,
+                                                   const std::vector<std::int64_t>& configurations,
+                                                   const std::optional<Problem>& problem,
+                                                   std::optional<std::int64_t> device) {
+  Statement s(store.connection(),
+              fmt::format("SELECT {} {} WHERE m.configuration_id IN "
+                          "(SELECT value FROM json_each(?)) {} {} ORDER BY m.created_at, m.id",
+                          kViewColumns, kViewJoins,
+                          problem ? "AND p.family = ? AND p.dtype = ? AND p.shape = ?" : "",
+                          device ? "AND m.device_id = ?" : ""));
+  int i = 1;
+  s.bind(i++, json_ids(configurations));
+  if (problem) {
+    s.bind(2, problem->family).bind(3, problem->dtype).bind(4, problem->canonical());
+    i = 5;
+  }
+  if (device) s.bind(i++, *device);
+  std::vector<MeasurementView> list;
+  while (s.step())
+    list.push_back(read_view(s));
+  return list;
+}
+
+std::vector<Comparison> compare_devices(const Store& store, std::string_view kernel,
+                                        std::int64_t device_a, std::int64_t device_b) {
+  using Times = std::map<std::string, double>;                             // config -> best median
+  using ByProblem = std::map<std::pair<std::string, std::string>, Times>;  // (shape, dtype)
+  auto load = [&](std::int64_t device) {
+    Statement s(store.connection(),
+                "SELECT p.shape, p.dtype, c.canonical, MIN(m.median_ms) "
+                "FROM measurements m JOIN configurations c ON c.id = m.configuration_id "
+                "JOIN kernels k ON k.id = c.kernel_id JOIN problems p ON p.id = m.problem_id "
+                "WHERE m.device_id = ? AND k.family = ? AND m.outcome = 'correct' "
+                "AND m.median_ms IS NOT NULL GROUP BY m.problem_id, m.configuration_id");
+    s.bind(1, device).bind(2, kernel);
+    ByProblem times;
+    while (s.step())
+      times[{s.text(0), s.text(1)}][s.text(2)] = s.real(3);
+    return times;
+  };
+  const auto a = load(device_a), b = load(device_b);
+  auto fastest = [](const Times& t) {
+    return *std::min_element(t.begin(), t.end(),
+                             [](const auto& x, const auto& y) { return x.second < y.second; });
+  };
+  std::vector<Comparison> list;
+  for (const auto& [key, a_times] : a) {
+    auto it = b.find(key);
+    if (it == b.end()) continue;
+    Comparison row;
+    row.problem = key.first;
+    row.dtype = key.second;
+    std::tie(row.a_config, row.a_ms) = fastest(a_times);
+    std::tie(row.b_config, row.b_ms) = fastest(it->second);
+    double log_sum = 0;
+    for (const auto& [config, ms] : a_times) {
+      auto other = it->second.find(config);
+      if (other == it->second.end() || ms <= 0 || other->second <= 0) continue;
+      ++row.common_configs;
+      log_sum += std::log(other->second / ms);
+    }
+    if (row.common_configs)
+      row.common_ratio = std::exp(log_sum / static_cast<double>(row.common_configs));
+    list.push_back(std::move(row));
+  }
+  return list;
+}
+
+std::vector<StoredProblem> problems(const Store& store, std::string_view family) {
+  Statement s(store.connection(),
+              "SELECT p.id, p.family, p.dtype, d.name, d.value FROM problems p "
+              "LEFT JOIN problem_dims d ON d.problem_id = p.id WHERE p.family = ? "
+              "ORDER BY p.id, d.position");
+  s.bind(1, family);
+  std::vector<StoredProblem> list;
+  while (s.step()) {
+    if (list.empty() || list.back().id != s.integer(0)) {
+      list.push_back({s.integer(0), Problem{s.text(1), {}, s.text(2)}});
+    }
+    if (!s.is_null(3)) list.back().problem.dims.emplace_back(s.text(3), s.integer(4));
+  }
+  return list;
+}
+
+void for_each_measurement(const Store& store, const ExportFilter& filter,
+                          const std::function<void(const ExportRow&)>& visit) {
+  auto& c = store.connection();
+  std::string where = "WHERE 1";
+  if (!filter.kernel.empty()) where += " AND k.family = ?";
+  if (filter.device) where += " AND m.device_id = ?";
+  if (filter.session) where += " AND m.session_id = ?";
+  Statement s(c, fmt::format("SELECT {}, s.uid, s.origin, k.variant, k.source_hash, d.backend, "
+                             "d.fingerprint, m.samples_ms, m.compile_ms, m.max_error, m.cost_ms, "
+                             "m.registers, m.shared_bytes, m.stack_bytes, m.spill_store_bytes, "
+                             "m.spill_load_bytes, m.const_bytes, m.theoretical_occupancy, "
+                             "COALESCE(m.occupancy_limiter, ''), m.cpu_baseline, "
+                             "m.configuration_id, m.mean_ms, m.stddev_ms, m.min_ms, m.max_ms "
+                             "{} JOIN sessions s ON s.id = m.session_id {} ORDER BY m.id",
+                             kViewColumns, kViewJoins, where));
+  int i = 1;
+  if (!filter.kernel.empty()) s.bind(i++, filter.kernel);
+  if (filter.device) s.bind(i++, *filter.device);
+  if (filter.session) s.bind(i++, *filter.session);
+  Statement metrics(c, "SELECT name, value, unit, source FROM metrics WHERE measurement_id = ?");
+  Statement params(c,
+                   "SELECT name, kind, value, label FROM config_values "
+                   "WHERE configuration_id = ? ORDER BY position");
+  constexpr int k = kViewColumnCount;
+  auto optional_int = [&](int column) -> std::optional<int> {
+    if (s.is_null(column)) return std::nullopt;
+    return static_cast<int>(s.integer(column));
+  };
+  ExportRow row;
+  while (s.step()) {
+    row.view = read_view(s);
+    row.session_uid = s.text(k);
+    row.origin = s.text(k + 1);
+    row.variant = s.text(k + 2);
+    row.source_hash = s.text(k + 3);
+    row.backend = s.text(k + 4);
+    row.device_fingerprint = s.text(k + 5);
+    auto& stored = row.stored;
+    stored = StoredEvaluation{};
+    stored.id = row.view.id;
+    stored.seq = row.view.seq;
+    stored.config = row.view.config;
+    stored.created_at = row.view.created_at;
+    auto& e = stored.evaluation;
+    e.outcome = outcome_from_string(row.view.outcome).value_or(Outcome::invalid);
+    e.message = row.view.message;
+    try {
+      for (const auto& x : nlohmann::json::parse(s.text(k + 6)))
+        if (x.is_number()) e.samples_ms.push_back(x.get<double>());
+    } catch (const nlohmann::json::exception&) {
+      e.samples_ms.clear();
+    }
+    if (row.view.median_ms) {
+      e.time.count = e.samples_ms.size();
+      e.time.median = *row.view.median_ms;
+      e.time.ci_low = row.view.ci_low_ms.value_or(0);
+      e.time.ci_high = row.view.ci_high_ms.value_or(0);
+      e.time.mean = s.optional_real(k + 21).value_or(0);
+      e.time.stddev = s.optional_real(k + 22).value_or(0);
+      e.time.min = s.optional_real(k + 23).value_or(0);
+      e.time.max = s.optional_real(k + 24).value_or(0);
+    }
+    e.compile_ms = s.optional_real(k + 7).value_or(0);
+    e.max_error = s.optional_real(k + 8);
+    e.cost_ms = s.optional_real(k + 9).value_or(0);
+    e.resources.registers = optional_int(k + 10);
+    e.resources.shared_bytes = optional_int(k + 11);
+    e.resources.stack_bytes = optional_int(k + 12);
+    e.resources.spill_store_bytes = optional_int(k + 13);
+    e.resources.spill_load_bytes = optional_int(k + 14);
+    e.resources.const_bytes = optional_int(k + 15);
+    e.resources.theoretical_occupancy = s.optional_real(k + 16);
+    e.resources.occupancy_limiter = s.text(k + 17);
+    if (!s.is_null(k + 18))
+      stored.baseline = CpuBaseline{s.text(k + 18), row.view.cpu_baseline_ms.value_or(0)};
+    metrics.reset();
+    metrics.bind(1, row.view.id);
+    while (metrics.step())
+      e.metrics.push_back(
+          {metrics.text(0), metrics.optional_real(1).value_or(NAN), metrics.text(2),
+           metrics.text(3) == "measured" ? MetricSource::measured : MetricSource::derived});
+    params.reset();
+    params.bind(1, s.integer(k + 19));
+    while (params.step())
+      stored.params.push_back(
+          {params.text(0), params.text(1), params.optional_integer(2), params.text(3)});
+    visit(row);
+  }
+}
+
+DatabaseInfo database_info(const Store& store) {
+  auto& c = store.connection();
+  DatabaseInfo info;
+  info.path = store.path();
+  info.schema_version = store.schema_version();
+  {
+    Statement s(c, "PRAGMA journal_mode");
+    if (s.step()) info.journal_mode = s.text(0);
+  }
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(info.path, ec);
+  info.bytes = ec ? 0 : bytes;
+  for (const char* table : {"devices", "kernels", "problems", "configurations", "sessions",
+                            "measurements", "metrics"}) {
+    Statement s(c, fmt::format("SELECT COUNT(*) FROM {}", table));
+    s.step();
+    info.rows.emplace_back(table, s.integer(0));
+  }
+  Statement s(c,
+              "SELECT version, applied_at, tool_version, backup FROM schema_migrations "
+              "ORDER BY version");
+  while (s.step())
+    info.migrations.push_back({static_cast<int>(s.integer(0)), s.text(1), s.text(2), s.text(3)});
+  return info;
+}
+
+std::vector<std::string> check_database(const Store& store) {
+  auto& c = store.connection();
+  std::vector<std::string> problems;
+  {
+    Statement s(c, "PRAGMA integrity_check");
+    while (s.step())
+      if (s.text(0) != "ok") problems.push_back(s.text(0));
+  }
+  Statement s(c, "PRAGMA foreign_key_check");
+  while (s.step())
+    problems.push_back(
+        fmt::format("{} row {} refers to a missing row of {}", s.text(0), s.integer(1), s.text(2)));
+  return problems;
+}
+
+}  // namespace ktune::db

@@ -1,0 +1,11 @@
+#pragma once
+// The schema's SQL, embedded into the binary from db/schema_v*.sql. Version 1 is kept because
+// databases written by it exist (and the migration tests build one from it).
+#include <string_view>
+
+namespace ktune::db {
+
+// The SQL that creates schema `version` (1 or 2). Throws std::out_of_range for other versions.
+std::string_view schema_sql(int version);
+
+}  // namespace ktune::db

@@ -1,0 +1,210 @@
+-- ktune results database, schema version 2 (docs/DATABASE.md has the entity diagram).
+--
+-- Identity tables (devices, kernels, problems, configurations) are written once per distinct
+-- value, found again by their natural key (the UNIQUE constraints); sessions and measurements
+-- point at them. Unknown numbers are NULL, never 0. Times are in milliseconds; timestamps are
+-- ISO 8601 UTC text ("2024-05-01T12:00:00Z"), which sorts in time order.
+
+-- A device as the backend described it. The fingerprint (backend, name, architecture, compute
+-- units, memory, driver and runtime versions) identifies it: a new driver is a new row.
+CREATE TABLE devices (
+  id                            INTEGER PRIMARY KEY,
+  fingerprint                   TEXT NOT NULL UNIQUE,
+  backend                       TEXT NOT NULL,   -- cuda | opencl | replay | recorded (imported)
+  name                          TEXT NOT NULL,
+  vendor                        TEXT NOT NULL DEFAULT '',
+  architecture                  TEXT NOT NULL DEFAULT '',  -- sm_90; OpenCL type and version
+  compute_units                 INTEGER,         -- SMs or OpenCL compute units
+  global_memory_bytes           INTEGER,
+  max_allocation_bytes          INTEGER,
+  shared_memory_per_block       INTEGER,
+  shared_memory_per_block_optin INTEGER,
+  l2_bytes                      INTEGER,
+  max_threads_per_block         INTEGER,
+  max_block_dim_x               INTEGER,
+  max_block_dim_y               INTEGER,
+  max_block_dim_z               INTEGER,
+  warp_size                     INTEGER,
+  clock_mhz                     REAL,
+  peak_bandwidth_gbs            REAL,
+  peak_gflops_fp32              REAL,
+  driver_version                TEXT NOT NULL DEFAULT '',
+  runtime_version               TEXT NOT NULL DEFAULT '',  -- CUDA runtime / OpenCL platform
+  first_seen                    TEXT NOT NULL
+);
+
+-- A kernel: its family (matmul, conv2d, or an imported kernel's name), the variant family within
+-- it ('' when the family has one), and a hash of its source ('' when unknown).
+CREATE TABLE kernels (
+  id          INTEGER PRIMARY KEY,
+  family      TEXT NOT NULL,
+  variant     TEXT NOT NULL DEFAULT '',
+  source_hash TEXT NOT NULL DEFAULT '',
+  UNIQUE (family, variant, source_hash)
+);
+
+-- A problem instance: family, data type and shape. `shape` is the canonical text
+-- ("m=256,n=256,k=256"); problem_dims holds the same sizes as queryable integers.
+CREATE TABLE problems (
+  id     INTEGER PRIMARY KEY,
+  family TEXT NOT NULL,
+  dtype  TEXT NOT NULL,
+  shape  TEXT NOT NULL,
+  UNIQUE (family, dtype, shape)
+);
+
+CREATE TABLE problem_dims (
+  problem_id INTEGER NOT NULL REFERENCES problems(id),
+  position   INTEGER NOT NULL,  -- 0-based, in the family's order
+  name       TEXT NOT NULL,
+  value      INTEGER NOT NULL,
+  PRIMARY KEY (problem_id, name)
+) WITHOUT ROWID;
+
+-- A configuration of one kernel: the canonical text ("TS=16,WPT=4") and its typed values.
+CREATE TABLE configurations (
+  id        INTEGER PRIMARY KEY,
+  kernel_id INTEGER NOT NULL REFERENCES kernels(id),
+  canonical TEXT NOT NULL,
+  UNIQUE (kernel_id, canonical)
+);
+
+CREATE TABLE config_values (
+  configuration_id INTEGER NOT NULL REFERENCES configurations(id),
+  position         INTEGER NOT NULL,  -- 0-based, in the space's parameter order
+  name             TEXT NOT NULL,
+  kind             TEXT NOT NULL CHECK (kind IN ('integer', 'boolean', 'choice', 'text')),
+  value            INTEGER,           -- integer; boolean 0/1; a choice's index; NULL for text
+  label            TEXT NOT NULL,     -- the value as written in the canonical text
+  PRIMARY KEY (configuration_id, name)
+) WITHOUT ROWID;
+
+-- One tuning session (or one imported file). `uid` is unique across databases, so merging
+-- shards recognises a session it already holds.
+CREATE TABLE sessions (
+  id                 INTEGER PRIMARY KEY,
+  uid                TEXT NOT NULL UNIQUE,
+  kernel_id          INTEGER NOT NULL REFERENCES kernels(id),
+  problem_id         INTEGER NOT NULL REFERENCES problems(id),
+  device_id          INTEGER NOT NULL REFERENCES devices(id),
+  origin             TEXT NOT NULL DEFAULT 'tune' CHECK (origin IN ('tune', 'import', 'migrated')),
+  source             TEXT NOT NULL DEFAULT '',  -- the imported file
+  strategy           TEXT NOT NULL,
+  seed               INTEGER NOT NULL DEFAULT 0,
+  budget_evaluations INTEGER,                   -- NULL: no limit
+  budget_seconds     REAL,
+  space_size         INTEGER,                   -- valid configurations of the space
+  settings           TEXT NOT NULL DEFAULT '{}',  -- JSON object: measurement settings, --set, ...
+  command            TEXT NOT NULL DEFAULT '',  -- the command line
+  host               TEXT NOT NULL DEFAULT '',
+  tool_version       TEXT NOT NULL,
+  started_at         TEXT NOT NULL,
+  ended_at           TEXT,                      -- NULL while running
+  status             TEXT NOT NULL              -- running | completed | interrupted | failed
+);
+
+-- One evaluated configuration: how it ended, every timed run and their summary, what static
+-- analysis said about the compiled variant, and the CPU baseline it is compared with.
+CREATE TABLE measurements (
+  id                    INTEGER PRIMARY KEY,
+  session_id            INTEGER NOT NULL REFERENCES sessions(id),
+  seq                   INTEGER NOT NULL,        -- 1, 2, ... in the session's evaluation order
+  configuration_id      INTEGER NOT NULL REFERENCES configurations(id),
+  problem_id            INTEGER NOT NULL REFERENCES problems(id),
+  device_id             INTEGER NOT NULL REFERENCES devices(id),
+  outcome               TEXT NOT NULL CHECK (outcome IN ('correct', 'wrong_result',
+                          'compile_error', 'launch_error', 'resource_exceeded', 'timeout',
+                          'invalid', 'pruned')),
+  message               TEXT NOT NULL DEFAULT '',
+  runs                  INTEGER NOT NULL DEFAULT 0,
+  samples_ms            TEXT NOT NULL DEFAULT '[]',  -- JSON array of every timed run, in order
+  median_ms             REAL,                    -- NULL when nothing was timed
+  ci_low_ms             REAL,                    -- 95% confidence interval of the median
+  ci_high_ms            REAL,
+  mean_ms               REAL,
+  stddev_ms             REAL,
+  min_ms                REAL,
+  max_ms                REAL,
+  compile_ms            REAL,
+  max_error             REAL,                    -- relative L2 error against the CPU reference
+  cost_ms               REAL,                    -- what evaluating it cost
+  registers             INTEGER,                 -- static analysis (ptxas), NULL when unknown
+  shared_bytes          INTEGER,
+  stack_bytes           INTEGER,
+  spill_store_bytes     INTEGER,
+  spill_load_bytes      INTEGER,
+  const_bytes           INTEGER,
+  theoretical_occupancy REAL,
+  occupancy_limiter     TEXT,
+  cpu_baseline          TEXT,                    -- what the CPU ran ("openblas sgemm, 2 threads")
+  cpu_baseline_ms       REAL,
+  created_at            TEXT NOT NULL,
+  UNIQUE (session_id, seq)
+);
+
+-- The best-configuration lookup: correct measurements of a problem on a device by time.
+CREATE INDEX measurements_best ON measurements (problem_id, device_id, median_ms)
+  WHERE outcome = 'correct';
+CREATE INDEX measurements_by_configuration ON measurements (configuration_id);
+
+-- Metrics as rows: counters measured by a profiler, or values derived from them.
+CREATE TABLE metrics (
+  measurement_id INTEGER NOT NULL REFERENCES measurements(id),
+  name           TEXT NOT NULL,   -- dram_bytes_read, gflops, ...
+  value          REAL,            -- NULL when not finite
+  unit           TEXT NOT NULL DEFAULT '',
+  source         TEXT NOT NULL CHECK (source IN ('measured', 'derived')),
+  PRIMARY KEY (measurement_id, name)
+) WITHOUT ROWID;
+
+-- Schema changes applied to this file, and where the copy made before each one is.
+CREATE TABLE schema_migrations (
+  version      INTEGER PRIMARY KEY,
+  applied_at   TEXT NOT NULL,
+  tool_version TEXT NOT NULL DEFAULT '',
+  backup       TEXT NOT NULL DEFAULT ''
+);
+
+-- Every measurement with its names resolved: what `ktune db export` writes.
+CREATE VIEW results AS
+SELECT m.id AS measurement_id, m.session_id, m.seq, s.uid AS session_uid, s.origin,
+       k.family AS kernel, k.variant, k.source_hash, p.family AS problem_family, p.dtype,
+       p.shape AS problem, d.id AS device_id, d.backend, d.name AS device, d.architecture,
+       d.driver_version, d.runtime_version, d.fingerprint AS device_fingerprint,
+       c.canonical AS config, m.outcome, m.message, m.runs, m.samples_ms, m.median_ms,
+       m.ci_low_ms, m.ci_high_ms, m.mean_ms, m.stddev_ms, m.min_ms, m.max_ms, m.compile_ms,
+       m.max_error, m.cost_ms, m.registers, m.shared_bytes, m.stack_bytes, m.spill_store_bytes,
+       m.spill_load_bytes, m.const_bytes, m.theoretical_occupancy, m.occupancy_limiter,
+       m.cpu_baseline, m.cpu_baseline_ms, m.cpu_baseline_ms / m.median_ms AS speedup_over_cpu,
+       m.created_at
+FROM measurements m
+JOIN sessions s ON s.id = m.session_id
+JOIN configurations c ON c.id = m.configuration_id
+JOIN kernels k ON k.id = c.kernel_id
+JOIN problems p ON p.id = m.problem_id
+JOIN devices d ON d.id = m.device_id;
+
+-- The fastest correct configuration of every kernel family, problem and device.
+CREATE VIEW best AS
+SELECT kernel, problem, dtype, device, device_id, architecture, config, median_ms, ci_low_ms,
+       ci_high_ms, runs, speedup_over_cpu, measurement_id, session_id, created_at
+FROM (SELECT k.family AS kernel, p.shape AS problem, p.dtype, d.name AS device,
+             d.id AS device_id, d.architecture, c.canonical AS config, m.median_ms, m.ci_low_ms,
+             m.ci_high_ms, m.runs, m.cpu_baseline_ms / m.median_ms AS speedup_over_cpu,
+             m.id AS measurement_id, m.session_id, m.created_at,
+             ROW_NUMBER() OVER (PARTITION BY k.family, m.problem_id, m.device_id
+                                ORDER BY m.median_ms, m.id) AS rank
+      FROM measurements m
+      JOIN configurations c ON c.id = m.configuration_id
+      JOIN kernels k ON k.id = c.kernel_id
+      JOIN problems p ON p.id = m.problem_id
+      JOIN devices d ON d.id = m.device_id
+      WHERE m.outcome = 'correct' AND m.median_ms IS NOT NULL)
+WHERE rank = 1;
+
+-- Schema 1's table, as a view, so that queries written against it keep working.
+CREATE VIEW evaluations AS
+SELECT id, session_id, (SELECT canonical FROM configurations WHERE id = configuration_id) AS config,
+       outcome, message, median_ms, ci_low_ms, ci_high_ms, samples_ms, compile_ms, max_error,
+       created_at
+FROM measurements;
