@@ -15,6 +15,7 @@ struct Command {
 // Every subcommand, in the order `ktune --help` lists them.
 const std::vector<Command>& commands();
 
+int run_analyze(const std::vector<std::string>& args);
 int run_devices(const std::vector<std::string>& args);
 int run_tune(const std::vector<std::string>& args);
 

@@ -14,6 +14,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> list{
       {"devices", "list the devices of every built backend, or why there are none", run_devices},
       {"tune", "tune a kernel on a device and store every measurement", run_tune},
+      {"analyze", "compile variants for a GPU architecture offline: registers, spills, occupancy",
+       run_analyze},
   };
   return list;
 }

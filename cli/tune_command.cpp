@@ -184,7 +184,12 @@ int run_tune(const std::vector<std::string>& args) {
       "target-ci", po::value(&o.measure.target_relative_ci)->default_value(0.05),
       "stop repeating when the 95% CI of the median is this narrow (relative)")(
       "timeout", po::value(&o.measure.timeout_ms)->default_value(10000),
-      "a run over this many ms is a timeout");
+      "a run over this many ms is a timeout")(
+      "prune", po::value<std::string>()->notifier([&o](const std::string& t) {
+        o.measure.prune = profiles::PruneRules::parse(t);
+      }),
+      "skip variants after compiling (CUDA): spills, occupancy<X, registers>N, stack>N, "
+      "shared>N; comma-separated, e.g. spills,occupancy<0.25");
   add_help(options);
   po::positional_options_description positional;
   positional.add("kernel", 1);

@@ -17,6 +17,7 @@
 #include "core/device_info.hpp"
 #include "core/evaluation.hpp"
 #include "core/launch.hpp"
+#include "profiles/phase_observer.hpp"
 
 namespace ktune::profiles {
 
@@ -52,6 +53,24 @@ class Device {
 
   // Evicts the device caches between timed runs where the backend can (CUDA: L2 flush).
   virtual void flush_caches() {}
+
+  // Optional hooks; the defaults suit a backend that has nothing to add (OpenCL).
+  // The program's resources completed with what depends on the launch (CUDA: theoretical
+  // occupancy and its limiter on this device).
+  virtual Resources resources(const Program& program, const Geometry& geometry) const {
+    (void)geometry;
+    return program.resources;
+  }
+  // True when compile() reports registers, spills and shared memory (what --prune judges).
+  virtual bool reports_resources() const { return false; }
+  // Compiles ahead, in parallel where it can, so later compile() calls hit its cache; failures
+  // are left for compile() to report.
+  virtual void precompile(std::span<const KernelSource> sources) { (void)sources; }
+  // A run() longer than this is abandoned (VariantFailure timeout) where the backend can wait
+  // with a deadline.
+  virtual void set_run_timeout(double milliseconds) { (void)milliseconds; }
+  // Marks the runner's phases on the backend's timeline (CUDA: NVTX ranges), or nullptr.
+  virtual PhaseObserver* phase_observer() { return nullptr; }
 };
 
 // What a backend found: its devices, or why there are none.

@@ -60,11 +60,18 @@ void check_fits(const kernels::Family& family, const Problem& problem, const Dev
 KernelEvaluator::KernelEvaluator(const kernels::Family& family, Problem problem,
                                  const tuner::Space& space, Device& device, MeasureOptions options)
     : family_(family),
+      kernel_name_(family.name()),
       problem_(std::move(problem)),
       space_(space),
       device_(device),
       options_(options) {
   check_fits(family_, problem_, device_.info());
+  if (!options_.prune.empty() && !device_.reports_resources())
+    throw UsageError(fmt::format(
+        "--prune {}: the {} backend does not report registers, spills or occupancy, so there is "
+        "nothing to prune on (use --backend cuda, or ktune analyze --arch for an offline view)",
+        options_.prune.text(), device_.info().backend));
+  device_.set_run_timeout(options_.timeout_ms);
   workload_ = family_.workload(problem_, options_.seed);
   reference_ = family_.reference(problem_, workload_);
   for (const auto& data : workload_.buffers) {
@@ -76,10 +83,17 @@ KernelEvaluator::KernelEvaluator(const kernels::Family& family, Problem problem,
 
 KernelEvaluator::~KernelEvaluator() = default;
 
-KernelEvaluator::Prepared KernelEvaluator::prepare(const tuner::Config& config) {
+VariantPhase KernelEvaluator::phase(Phase phase, const std::string& config,
+                                    std::uint64_t variant) const {
+  return {phase, kernel_name_, config, variant};
+}
+
+KernelEvaluator::Prepared KernelEvaluator::prepare(const tuner::Config& config,
+                                                   std::uint64_t variant) {
   if (auto why = space_.violation(config))
     throw VariantFailure(Outcome::invalid, space_.canonical(config) + " " + *why);
   Prepared prepared;
+  prepared.variant = variant;
   prepared.plan = family_.plan(space_, config, problem_);
   const auto& g = prepared.plan.geometry;
   const auto& info = device_.info();
@@ -88,7 +102,12 @@ KernelEvaluator::Prepared KernelEvaluator::prepare(const tuner::Config& config) 
     throw VariantFailure(Outcome::resource_exceeded,
                          fmt::format("{} threads per block exceed the device's {}",
                                      g.threads_per_block(), info.max_threads_per_block));
-  prepared.program = device_.compile(prepared.plan.source);
+  const std::string text = space_.canonical(config);
+  {
+    ScopedPhase marker(device_.phase_observer(), phase(Phase::compile, text, variant));
+    prepared.program = device_.compile(prepared.plan.source);
+  }
+  prepared.resources = device_.resources(*prepared.program, g);
   return prepared;
 }
 
@@ -117,24 +136,36 @@ double KernelEvaluator::run_once(Prepared& prepared) {
 Evaluation KernelEvaluator::evaluate(const tuner::Config& config) {
   Evaluation result;
   const auto start = std::chrono::steady_clock::now();
+  const std::uint64_t variant = ++evaluated_;
   try {
-    Prepared prepared = prepare(config);
+    Prepared prepared = prepare(config, variant);
     result.compile_ms = prepared.program->compile_ms;
-    result.resources = prepared.program->resources;
+    result.resources = prepared.resources;
+    if (auto why = options_.prune.reason(prepared.resources))
+      throw VariantFailure(Outcome::pruned, *why);
 
-    // Verify: poisoned output, one run, compare with the reference.
-    reset_output(true);
-    run_once(prepared);
-    std::vector<float> output(workload_.buffers[workload_.output].size());
-    device_.read(*buffers_[workload_.output], std::as_writable_bytes(std::span<float>(output)));
-    const auto verdict = kernels::verify(output, reference_);
-    result.max_error = verdict.relative_l2_error;
-    if (!verdict.ok) throw VariantFailure(Outcome::wrong_result, verdict.message);
-    if (workload_.output_is_read) reset_output(false);
-
-    for (int i = 0; i < options_.warmup_runs; ++i)
+    const std::string text = space_.canonical(config);
+    PhaseObserver* observer = device_.phase_observer();
+    {
+      // Verify: poisoned output, one run, compare with the reference.
+      ScopedPhase marker(observer, phase(Phase::verification, text, variant));
+      reset_output(true);
       run_once(prepared);
+      std::vector<float> output(workload_.buffers[workload_.output].size());
+      device_.read(*buffers_[workload_.output], std::as_writable_bytes(std::span<float>(output)));
+      const auto verdict = kernels::verify(output, reference_);
+      result.max_error = verdict.relative_l2_error;
+      if (!verdict.ok) throw VariantFailure(Outcome::wrong_result, verdict.message);
+      if (workload_.output_is_read) reset_output(false);
+    }
 
+    if (options_.warmup_runs > 0) {
+      ScopedPhase marker(observer, phase(Phase::warmup, text, variant));
+      for (int i = 0; i < options_.warmup_runs; ++i)
+        run_once(prepared);
+    }
+
+    ScopedPhase timing(observer, phase(Phase::timing, text, variant));
     const auto timing_start = std::chrono::steady_clock::now();
     while (static_cast<int>(result.samples_ms.size()) < options_.max_runs) {
       if (options_.flush_caches) device_.flush_caches();
@@ -162,10 +193,12 @@ std::vector<double> KernelEvaluator::sample(const tuner::Config& config, int run
   std::vector<double> samples;
   try {
     if (it == kept_.end()) {
-      Prepared prepared = prepare(config);
+      Prepared prepared = prepare(config, ++evaluated_);
       it = kept_.insert_or_assign(config, std::move(prepared)).first;
       run_once(it->second);  // the first launch after a build pays for lazy finalisation
     }
+    ScopedPhase timing(device_.phase_observer(),
+                       phase(Phase::timing, space_.canonical(config), it->second.variant));
     for (int i = 0; i < runs; ++i) {
       if (options_.flush_caches) device_.flush_caches();
       samples.push_back(run_once(it->second));

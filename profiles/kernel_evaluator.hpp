@@ -11,6 +11,7 @@
 #include "kernels/family.hpp"
 #include "profiles/device.hpp"
 #include "profiles/evaluator.hpp"
+#include "profiles/prune.hpp"
 
 namespace ktune::profiles {
 
@@ -23,6 +24,7 @@ struct MeasureOptions {
   double timeout_ms = 10'000;            // a single run longer than this ends the variant
   std::uint64_t seed = 1;                // of the random inputs
   bool flush_caches = true;              // before every timed run, where the backend can
+  PruneRules prune;                      // drop variants after compiling, before running
 };
 
 class KernelEvaluator final : public Evaluator {
@@ -43,12 +45,16 @@ class KernelEvaluator final : public Evaluator {
   struct Prepared {
     LaunchPlan plan;
     std::unique_ptr<Program> program;
+    Resources resources;        // the program's, completed for its launch by the device
+    std::uint64_t variant = 0;  // 1-based number in evaluation order (phase markers)
   };
-  Prepared prepare(const tuner::Config& config);
+  Prepared prepare(const tuner::Config& config, std::uint64_t variant);
+  VariantPhase phase(Phase phase, const std::string& config, std::uint64_t variant) const;
   void reset_output(bool poison);
   double run_once(Prepared& prepared);
 
   const kernels::Family& family_;
+  std::string kernel_name_;
   Problem problem_;
   const tuner::Space& space_;
   Device& device_;
@@ -59,6 +65,7 @@ class KernelEvaluator final : public Evaluator {
   std::vector<Buffer*> buffer_views_;
   // Programs of configurations that evaluated correct, kept for sample(); bounded.
   std::map<tuner::Config, Prepared> kept_;
+  std::uint64_t evaluated_ = 0;
 };
 
 // Throws UsageError when the buffers of `problem` cannot be allocated on `device` (or on the

@@ -1,0 +1,517 @@
+#include "profiles/cuda/cuda_device.hpp"
+
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "profiles/cuda/nvrtc_compiler.hpp"
+#include "profiles/cuda/nvtx_phases.hpp"
+#include "profiles/cuda/occupancy.hpp"
+
+namespace ktune::profiles::cuda {
+namespace {
+
+std::string status_text(cudaError_t status) {
+  return fmt::format("{} ({}): {}", cudaGetErrorName(status), static_cast<int>(status),
+                     cudaGetErrorString(status));
+}
+
+void check(cudaError_t status, std::string_view what) {
+  if (status != cudaSuccess) throw Error(fmt::format("CUDA: {}: {}", what, status_text(status)));
+}
+
+// Errors a launch reports before anything ran: the variant's request was refused, the context
+// is intact.
+Outcome launch_refusal(cudaError_t status) {
+  switch (status) {
+    case cudaErrorLaunchOutOfResources:
+    case cudaErrorInvalidConfiguration:
+      return Outcome::resource_exceeded;
+    default:
+      return Outcome::launch_error;
+  }
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// What buffers and programs share with the device that made them: they register here so a
+// reset can rebuild them, and they outlive the device safely.
+struct DeviceState;
+
+class CudaBuffer final : public Buffer {
+ public:
+  CudaBuffer(std::shared_ptr<DeviceState> state, std::size_t bytes);
+  CudaBuffer(const CudaBuffer&) = delete;
+  CudaBuffer& operator=(const CudaBuffer&) = delete;
+  ~CudaBuffer() override;
+  std::size_t bytes() const override { return bytes_; }
+
+  void* pointer = nullptr;
+  std::vector<std::byte> shadow;  // the last contents written from the host
+
+ private:
+  std::shared_ptr<DeviceState> state_;
+  std::size_t bytes_;
+};
+
+class CudaProgram final : public Program {
+ public:
+  CudaProgram(std::shared_ptr<DeviceState> state, CompiledImage compiled, std::string entry);
+  CudaProgram(const CudaProgram&) = delete;
+  CudaProgram& operator=(const CudaProgram&) = delete;
+  ~CudaProgram() override;
+
+  void unload() noexcept;
+  void load();  // throws VariantFailure(compile_error) when the driver rejects the image
+
+  CompiledImage compiled;
+  std::string entry;
+  cudaLibrary_t library = nullptr;
+  cudaKernel_t kernel = nullptr;
+  int static_shared = 0;
+  int barriers = 1;
+  int dynamic_shared_opted_in = 0;
+
+ private:
+  std::shared_ptr<DeviceState> state_;
+};
+
+struct DeviceState {
+  int ordinal = 0;
+  bool alive = true;
+  std::set<CudaBuffer*> buffers;
+  std::set<CudaProgram*> programs;
+};
+
+CudaBuffer::CudaBuffer(std::shared_ptr<DeviceState> state, std::size_t bytes)
+    : state_(std::move(state)), bytes_(bytes) {
+  if (auto status = cudaMalloc(&pointer, std::max<std::size_t>(bytes, 1)); status != cudaSuccess) {
+    cudaGetLastError();
+    throw Error(fmt::format("CUDA: cannot allocate {} bytes on device {}: {}", bytes,
+                            state_->ordinal, status_text(status)));
+  }
+  state_->buffers.insert(this);
+}
+
+CudaBuffer::~CudaBuffer() {
+  if (state_->alive && pointer) cudaFree(pointer);
+  state_->buffers.erase(this);
+}
+
+CudaProgram::CudaProgram(std::shared_ptr<DeviceState> state, CompiledImage image, std::string name)
+    : compiled(std::move(image)), entry(std::move(name)), state_(std::move(state)) {
+  state_->programs.insert(this);
+}
+
+CudaProgram::~CudaProgram() {
+  unload();
+  state_->programs.erase(this);
+}
+
+void CudaProgram::unload() noexcept {
+  if (library && state_->alive) cudaLibraryUnload(library);
+  library = nullptr;
+  kernel = nullptr;
+  dynamic_shared_opted_in = 0;
+}
+
+void CudaProgram::load() {
+  if (library) return;
+  // PTX must be NUL-terminated; the cubin is used as is.
+  if (compiled.ptx && (compiled.image.empty() || compiled.image.back() != '\0'))
+    compiled.image.push_back('\0');
+  auto status = cudaLibraryLoadData(&library, compiled.image.data(), nullptr, nullptr, 0, nullptr,
+                                    nullptr, 0);
+  if (status == cudaSuccess) status = cudaLibraryGetKernel(&kernel, library, entry.c_str());
+  if (status != cudaSuccess) {
+    cudaGetLastError();
+    unload();
+    throw VariantFailure(Outcome::compile_error,
+                         fmt::format("CUDA: the driver cannot load the {} image of '{}': {}",
+                                     compiled.target, entry, status_text(status)));
+  }
+}
+
+class CudaDevice final : public Device {
+ public:
+  explicit CudaDevice(int ordinal)
+      : state_(std::make_shared<DeviceState>()),
+        info_(describe_device(ordinal)),
+        arch_(device_architecture(ordinal)),
+        compiler_(CompileCache(CompileCache::default_directory())) {
+    state_->ordinal = ordinal;
+    target_ = choose_target(arch_.major * 10 + arch_.minor);
+    create_context_objects();
+  }
+
+  CudaDevice(const CudaDevice&) = delete;
+  CudaDevice& operator=(const CudaDevice&) = delete;
+
+  ~CudaDevice() override {
+    destroy_context_objects();
+    for (auto* program : state_->programs)
+      program->unload();
+    for (auto* buffer : state_->buffers) {
+      cudaFree(buffer->pointer);
+      buffer->pointer = nullptr;
+    }
+    state_->alive = false;
+  }
+
+  const DeviceInfo& info() const override { return info_; }
+
+  std::unique_ptr<Program> compile(const KernelSource& source) override {
+    recover_if_needed();
+    auto compiled = compiler_.compile(source, target_);
+    auto program = std::make_unique<CudaProgram>(state_, std::move(compiled), source.entry);
+    program->compile_ms = program->compiled.compile_ms;
+    program->log = program->compiled.log;
+    program->load();
+    if (program->compiled.report) {
+      program->resources = to_resources(*program->compiled.report);
+      program->static_shared = program->compiled.report->shared_bytes;
+      program->barriers = program->compiled.report->barriers;
+    } else {
+      // PTX finalised by the driver: ask it what the kernel uses (spills are not reported).
+      cudaFuncAttributes attributes{};
+      if (cudaFuncGetAttributes(&attributes, reinterpret_cast<const void*>(program->kernel)) ==
+          cudaSuccess) {
+        program->resources.registers = attributes.numRegs;
+        program->resources.shared_bytes = static_cast<int>(attributes.sharedSizeBytes);
+        program->resources.stack_bytes = static_cast<int>(attributes.localSizeBytes);
+        program->resources.const_bytes = static_cast<int>(attributes.constSizeBytes);
+        program->static_shared = static_cast<int>(attributes.sharedSizeBytes);
+      }
+      cudaGetLastError();
+    }
+    return program;
+  }
+
+  void precompile(std::span<const KernelSource> sources) override {
+    compiler_.compile_all(sources, target_);
+  }
+
+  std::unique_ptr<Buffer> allocate(std::size_t bytes) override {
+    recover_if_needed();
+    return std::make_unique<CudaBuffer>(state_, bytes);
+  }
+
+  void write(Buffer& buffer, std::span<const std::byte> data) override {
+    recover_if_needed();
+    auto& b = cuda_buffer(buffer);
+    if (data.size() > b.bytes())
+      throw Error(
+          fmt::format("CUDA: writing {} bytes into a buffer of {}", data.size(), b.bytes()));
+    b.shadow.assign(data.begin(), data.end());
+    copy_in(b);
+  }
+
+  void read(const Buffer& buffer, std::span<std::byte> data) override {
+    recover_if_needed();
+    const auto& b = cuda_buffer(const_cast<Buffer&>(buffer));
+    if (data.size() > b.bytes())
+      throw Error(
+          fmt::format("CUDA: reading {} bytes from a buffer of {}", data.size(), b.bytes()));
+    check(cudaMemcpyAsync(data.data(), b.pointer, data.size(), cudaMemcpyDeviceToHost, stream_),
+          "copying from the device");
+    check(cudaStreamSynchronize(stream_), "copying from the device");
+  }
+
+  Resources resources(const Program& program, const Geometry& geometry) const override {
+    Resources r = program.resources;
+    const auto& p = static_cast<const CudaProgram&>(program);
+    const auto o = occupancy(p, geometry);
+    r.theoretical_occupancy = o.fraction;
+    r.occupancy_limiter = std::string(to_string(o.limiter));
+    return r;
+  }
+  bool reports_resources() const override { return true; }
+
+  double run(Program& program, const Geometry& geometry, std::span<const KernelArg> args,
+             std::span<Buffer* const> buffers) override {
+    recover_if_needed();
+    auto* p = dynamic_cast<CudaProgram*>(&program);
+    if (!p) throw Error("CUDA: run() was given a program another device compiled");
+    p->load();
+    if (const auto o = occupancy(*p, geometry); o.active_blocks == 0)
+      throw VariantFailure(Outcome::resource_exceeded, o.why_not);
+    opt_in_shared_memory(*p, geometry);
+
+    // Kernel parameters: each points at a value of the parameter's own type.
+    std::vector<void*> pointers(args.size());
+    std::vector<std::int32_t> ints(args.size());
+    std::vector<float> floats(args.size());
+    std::vector<void*> argv(args.size());
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (const auto* b = std::get_if<BufferArg>(&args[i])) {
+        if (b->index >= buffers.size())
+          throw Error(
+              fmt::format("CUDA: argument {} names buffer {} of {}", i, b->index, buffers.size()));
+        pointers[i] = cuda_buffer(*buffers[b->index]).pointer;
+        argv[i] = &pointers[i];
+      } else if (const auto* n = std::get_if<std::int32_t>(&args[i])) {
+        ints[i] = *n;
+        argv[i] = &ints[i];
+      } else {
+        floats[i] = std::get<float>(args[i]);
+        argv[i] = &floats[i];
+      }
+    }
+    const dim3 grid(geometry.grid[0], geometry.grid[1], geometry.grid[2]);
+    const dim3 block(geometry.block[0], geometry.block[1], geometry.block[2]);
+    check(cudaEventRecord(start_, stream_), "recording the start event");
+    const cudaError_t launched =
+        cudaLaunchKernel(reinterpret_cast<const void*>(p->kernel), grid, block, argv.data(),
+                         geometry.dynamic_shared_bytes, stream_);
+    if (launched != cudaSuccess) {
+      cudaGetLastError();  // a refused launch is not sticky, but an earlier fault may surface here
+      if (cudaStreamSynchronize(stream_) != cudaSuccess) {
+        cudaGetLastError();
+        needs_reset_ = true;
+      }
+      throw VariantFailure(launch_refusal(launched),
+                           fmt::format("launch refused: {}", status_text(launched)));
+    }
+    check(cudaEventRecord(stop_, stream_), "recording the stop event");
+    wait_for_stop();
+    float ms = 0;
+    check(cudaEventElapsedTime(&ms, start_, stop_), "reading the event timer");
+    return ms;
+  }
+
+  void flush_caches() override {
+    recover_if_needed();
+    if (!flush_buffer_) return;
+    // A different byte each time, so no part of the hierarchy can treat it as already done.
+    check(cudaMemsetAsync(flush_buffer_, ++flush_value_ & 0xff, flush_bytes_, stream_),
+          "flushing the L2 cache");
+  }
+
+  void set_run_timeout(double milliseconds) override { timeout_ms_ = milliseconds; }
+  PhaseObserver* phase_observer() override { return &nvtx_; }
+
+ private:
+  static std::string choose_target(int cc) {
+    if (nvrtc_supports(cc)) return fmt::format("sm_{}", cc);
+    // A GPU newer than this NVRTC: PTX for the newest architecture it knows, which the driver
+    // compiles for the device when loading it.
+    int best = 0;
+    for (int a : nvrtc_architectures())
+      if (a <= cc) best = std::max(best, a);
+    if (best == 0)
+      throw Error(
+          fmt::format("CUDA: NVRTC {} cannot compile for sm_{} (its oldest target is newer)",
+                      nvrtc_version(), cc));
+    return fmt::format("compute_{}", best);
+  }
+
+  static CudaBuffer& cuda_buffer(Buffer& buffer) {
+    auto* b = dynamic_cast<CudaBuffer*>(&buffer);
+    if (!b) throw Error("CUDA: a buffer of another device was passed");
+    return *b;
+  }
+
+  Occupancy occupancy(const CudaProgram& p, const Geometry& geometry) const {
+    LaunchUsage usage;
+    usage.threads_per_block = static_cast<int>(geometry.threads_per_block());
+    usage.registers_per_thread = p.resources.registers.value_or(0);
+    usage.static_shared_bytes = static_cast<std::uint32_t>(p.static_shared);
+    usage.dynamic_shared_bytes = geometry.dynamic_shared_bytes;
+    usage.barriers = p.barriers;
+    return theoretical_occupancy(arch_, usage);
+  }
+
+  void opt_in_shared_memory(CudaProgram& p, const Geometry& geometry) {
+    const auto dynamic = static_cast<int>(geometry.dynamic_shared_bytes);
+    if (dynamic <= p.dynamic_shared_opted_in ||
+        static_cast<std::uint64_t>(p.static_shared) + geometry.dynamic_shared_bytes <=
+            info_.shared_memory_per_block)
+      return;
+    const auto status = cudaFuncSetAttribute(reinterpret_cast<const void*>(p.kernel),
+                                             cudaFuncAttributeMaxDynamicSharedMemorySize, dynamic);
+    if (status != cudaSuccess) {
+      cudaGetLastError();
+      throw VariantFailure(Outcome::resource_exceeded,
+                           fmt::format("{} bytes of dynamic shared memory refused: {}", dynamic,
+                                       status_text(status)));
+    }
+    p.dynamic_shared_opted_in = dynamic;
+  }
+
+  // Waits for the stop event; polls so that a hung kernel becomes a timeout, not a hang.
+  void wait_for_stop() {
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+      const cudaError_t status = cudaEventQuery(stop_);
+      if (status == cudaSuccess) return;
+      if (status != cudaErrorNotReady) {
+        needs_reset_ = true;
+        throw VariantFailure(Outcome::launch_error,
+                             fmt::format("the kernel failed: {}; the device is reset and its "
+                                         "buffers restored before the next variant",
+                                         status_text(status)));
+      }
+      const double waited = ms_since(start);
+      if (waited > timeout_ms_) {
+        needs_reset_ = true;  // the only way to stop a running kernel
+        throw VariantFailure(Outcome::timeout,
+                             fmt::format("a run took over the {:.0f} ms timeout; the device is "
+                                         "reset before the next variant",
+                                         timeout_ms_));
+      }
+      if (waited < 1.0)
+        std::this_thread::yield();
+      else
+        std::this_thread::sleep_for(std::chrono::microseconds(waited < 100 ? 20 : 500));
+    }
+  }
+
+  void create_context_objects() {
+    check(cudaSetDevice(state_->ordinal), "selecting the device");
+    check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
+    check(cudaEventCreate(&start_), "creating an event");
+    check(cudaEventCreate(&stop_), "creating an event");
+    // Twice the L2, so no replacement policy can keep the kernel's data resident.
+    flush_bytes_ = std::max<std::size_t>(2 * info_.l2_bytes, 1 << 20);
+    check(cudaMalloc(&flush_buffer_, flush_bytes_), "allocating the L2 flush buffer");
+  }
+
+  void destroy_context_objects() noexcept {
+    if (flush_buffer_) cudaFree(flush_buffer_);
+    if (start_) cudaEventDestroy(start_);
+    if (stop_) cudaEventDestroy(stop_);
+    if (stream_) cudaStreamDestroy(stream_);
+    flush_buffer_ = nullptr;
+    start_ = stop_ = nullptr;
+    stream_ = nullptr;
+  }
+
+  void copy_in(CudaBuffer& b) {
+    if (b.shadow.empty()) {
+      check(cudaMemsetAsync(b.pointer, 0, b.bytes(), stream_), "clearing a buffer");
+    } else {
+      check(cudaMemcpyAsync(b.pointer, b.shadow.data(), b.shadow.size(), cudaMemcpyHostToDevice,
+                            stream_),
+            "copying to the device");
+    }
+    check(cudaStreamSynchronize(stream_), "copying to the device");
+  }
+
+  // After a sticky error or a timeout: reset the device (ending any kernel still running), then
+  // rebuild what the runner holds: buffers from their host copies, programs on next use.
+  void recover_if_needed() {
+    if (!needs_reset_) return;
+    needs_reset_ = false;
+    for (auto* program : state_->programs)
+      program->unload();
+    destroy_context_objects();
+    for (auto* buffer : state_->buffers)
+      buffer->pointer = nullptr;  // freed with the context
+    check(cudaDeviceReset(), "resetting the device after a failed kernel");
+    cudaGetLastError();
+    create_context_objects();
+    for (auto* buffer : state_->buffers) {
+      check(cudaMalloc(&buffer->pointer, std::max<std::size_t>(buffer->bytes(), 1)),
+            "re-allocating a buffer after a reset");
+      copy_in(*buffer);
+    }
+  }
+
+  std::shared_ptr<DeviceState> state_;
+  DeviceInfo info_;
+  Architecture arch_;
+  NvrtcCompiler compiler_;
+  std::string target_;
+  NvtxPhaseObserver nvtx_;
+  cudaStream_t stream_ = nullptr;
+  cudaEvent_t start_ = nullptr;
+  cudaEvent_t stop_ = nullptr;
+  void* flush_buffer_ = nullptr;
+  std::size_t flush_bytes_ = 0;
+  int flush_value_ = 0;
+  double timeout_ms_ = 10'000;
+  bool needs_reset_ = false;
+};
+
+cudaDeviceProp properties(int index) {
+  cudaDeviceProp prop{};
+  if (auto status = cudaGetDeviceProperties(&prop, index); status != cudaSuccess)
+    throw Error(fmt::format("CUDA: cannot read the properties of device {}: {}", index,
+                            status_text(status)));
+  return prop;
+}
+
+}  // namespace
+
+Architecture device_architecture(int index) {
+  const cudaDeviceProp prop = properties(index);
+  Architecture a = architecture_for(prop.major, prop.minor);
+  a.warp_size = prop.warpSize;
+  a.max_threads_per_block = prop.maxThreadsPerBlock;
+  a.max_threads_per_sm = prop.maxThreadsPerMultiProcessor;
+  a.max_blocks_per_sm = prop.maxBlocksPerMultiProcessor;
+  a.registers_per_sm = prop.regsPerMultiprocessor;
+  a.registers_per_block = prop.regsPerBlock;
+  a.shared_per_sm = static_cast<std::uint32_t>(prop.sharedMemPerMultiprocessor);
+  a.shared_per_block = static_cast<std::uint32_t>(prop.sharedMemPerBlock);
+  a.shared_per_block_optin = static_cast<std::uint32_t>(prop.sharedMemPerBlockOptin);
+  a.reserved_shared_per_block = static_cast<std::uint32_t>(prop.reservedSharedMemPerBlock);
+  return a;
+}
+
+DeviceInfo describe_device(int index) {
+  const cudaDeviceProp prop = properties(index);
+  auto attribute = [index](cudaDeviceAttr attr) {
+    int value = 0;
+    if (cudaDeviceGetAttribute(&value, attr, index) != cudaSuccess) cudaGetLastError();
+    return value;
+  };
+  DeviceInfo info;
+  info.backend = "cuda";
+  info.index = index;
+  info.name = prop.name;
+  info.vendor = "NVIDIA";
+  info.architecture = fmt::format("sm_{}{}", prop.major, prop.minor);
+  int driver = 0, runtime = 0;
+  cudaDriverGetVersion(&driver);
+  cudaRuntimeGetVersion(&runtime);
+  info.driver_version = fmt::format("{}.{}", driver / 1000, (driver % 1000) / 10);
+  info.runtime_version = fmt::format("{}.{}", runtime / 1000, (runtime % 1000) / 10);
+  info.compute_units = prop.multiProcessorCount;
+  info.global_memory_bytes = prop.totalGlobalMem;
+  info.max_allocation_bytes = prop.totalGlobalMem;
+  info.shared_memory_per_block = prop.sharedMemPerBlock;
+  info.shared_memory_per_block_optin = prop.sharedMemPerBlockOptin;
+  info.l2_bytes = static_cast<std::uint64_t>(prop.l2CacheSize);
+  info.max_threads_per_block = prop.maxThreadsPerBlock;
+  for (int d = 0; d < 3; ++d)
+    info.max_block_dim[d] = prop.maxThreadsDim[d];
+  info.warp_size = prop.warpSize;
+  // CUDA 13 removed cudaDeviceProp::clockRate/memoryClockRate: read the attributes (kHz).
+  const int clock_khz = attribute(cudaDevAttrClockRate);
+  const int memory_khz = attribute(cudaDevAttrMemoryClockRate);
+  const int bus_bits = attribute(cudaDevAttrGlobalMemoryBusWidth);
+  info.clock_mhz = clock_khz / 1000.0;
+  // Double data rate: two transfers per memory clock over the bus (as nvbench computes it).
+  info.peak_bandwidth_gbs = 2.0 * memory_khz * 1e3 * (bus_bits / 8.0) / 1e9;
+  // An FMA is two FLOPs per FP32 lane per cycle, at the peak (boost) clock the driver reports.
+  const int lanes = architecture_for(prop.major, prop.minor).fp32_lanes_per_sm;
+  info.peak_gflops_fp32 = 2.0 * lanes * prop.multiProcessorCount * clock_khz / 1e6;
+  return info;
+}
+
+std::unique_ptr<Device> open_device(int index) {
+  return std::make_unique<CudaDevice>(index);
+}
+
+}  // namespace ktune::profiles::cuda
