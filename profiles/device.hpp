@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/device_info.hpp"
+#include "core/error.hpp"
 #include "core/evaluation.hpp"
 #include "core/launch.hpp"
 #include "profiles/phase_observer.hpp"
@@ -28,6 +29,12 @@ class Program {
   double compile_ms = 0;  // wall time of the compilation (0 when served from a cache)
   std::string log;        // compiler messages, if any
   Resources resources;    // what the compiler reported (empty where the backend cannot tell)
+};
+
+// What Device::profile() collects besides the backend's standard set of counters.
+struct CounterRequest {
+  bool flop_counts = false;                // instruction-based FLOP counts (CUDA: an extra pass)
+  std::vector<std::string> extra_metrics;  // by the backend's own names (CUDA: CUPTI metrics)
 };
 
 class Buffer {
@@ -71,6 +78,35 @@ class Device {
   virtual void set_run_timeout(double milliseconds) { (void)milliseconds; }
   // Marks the runner's phases on the backend's timeline (CUDA: NVTX ranges), or nullptr.
   virtual PhaseObserver* phase_observer() { return nullptr; }
+
+  // Hardware counters of one more launch, run apart from the timed ones (the runner calls it
+  // after timing, never during): measured metrics (profiles/metrics/names.hpp). Empty where the
+  // backend has no counters or they are unavailable; counters_problem() then says why.
+  virtual std::vector<Metric> profile(Program& program, const Geometry& geometry,
+                                      std::span<const KernelArg> args,
+                                      std::span<Buffer* const> buffers,
+                                      const CounterRequest& request) {
+    (void)program;
+    (void)geometry;
+    (void)args;
+    (void)buffers;
+    (void)request;
+    return {};
+  }
+  // One line: why profile() returns nothing and how to fix it; empty while counters work.
+  virtual std::string counters_problem() const {
+    return "hardware counters need the CUDA backend (CUPTI); " + info().backend +
+           " reports time and the kernel's analytic bytes and FLOPs";
+  }
+  // How run() times kernels: "events" (the default) or the backend's own ("cupti" on CUDA, the
+  // Activity API). Returns a warning when that timer cannot work here and events stay in use;
+  // throws UsageError for a timer the backend does not have.
+  virtual std::string set_timer(const std::string& name) {
+    if (name != "events")
+      throw UsageError("--timer " + name + ": the " + info().backend +
+                       " backend has only the 'events' timer");
+    return {};
+  }
 };
 
 // What a backend found: its devices, or why there are none.

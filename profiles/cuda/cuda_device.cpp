@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "profiles/cuda/cupti/activity_timer.hpp"
+#include "profiles/cuda/cupti/counter_profiler.hpp"
 #include "profiles/cuda/nvrtc_compiler.hpp"
 #include "profiles/cuda/nvtx_phases.hpp"
 #include "profiles/cuda/occupancy.hpp"
@@ -142,13 +145,31 @@ void CudaProgram::load() {
   }
 }
 
+// Forwards the runner's phase markers and remembers the variant in flight, so that CUPTI activity
+// records (external correlation id) and counter ranges carry the variant number NVTX shows.
+class VariantTracker final : public PhaseObserver {
+ public:
+  explicit VariantTracker(PhaseObserver& next) : next_(next) {}
+  void begin(const VariantPhase& phase) override {
+    variant_ = phase.variant;
+    next_.begin(phase);
+  }
+  void end(const VariantPhase& phase) noexcept override { next_.end(phase); }
+  std::uint64_t variant() const { return variant_; }
+
+ private:
+  PhaseObserver& next_;
+  std::uint64_t variant_ = 0;
+};
+
 class CudaDevice final : public Device {
  public:
   explicit CudaDevice(int ordinal)
       : state_(std::make_shared<DeviceState>()),
         info_(describe_device(ordinal)),
         arch_(device_architecture(ordinal)),
-        compiler_(CompileCache(CompileCache::default_directory())) {
+        compiler_(CompileCache(CompileCache::default_directory())),
+        counters_(ordinal) {
     state_->ordinal = ordinal;
     target_ = choose_target(arch_.major * 10 + arch_.minor);
     create_context_objects();
@@ -239,6 +260,47 @@ class CudaDevice final : public Device {
 
   double run(Program& program, const Geometry& geometry, std::span<const KernelArg> args,
              std::span<Buffer* const> buffers) override {
+    if (!activity_timer_) return event_timed_run(program, geometry, args, buffers);
+    return activity_timer_->time_ms(phases_.variant(),
+                                    [&] { event_timed_run(program, geometry, args, buffers); });
+  }
+
+  // Counters from the CUPTI range profiler, tracing paused; each pass starts from a flushed L2.
+  std::vector<Metric> profile(Program& program, const Geometry& geometry,
+                              std::span<const KernelArg> args, std::span<Buffer* const> buffers,
+                              const CounterRequest& request) override {
+    std::optional<cupti::ActivityTimer::Pause> tracing_off;
+    if (activity_timer_) tracing_off.emplace(*activity_timer_);
+    return counters_.collect(
+        {request.flop_counts, request.extra_metrics},
+        fmt::format("ktune variant {}", phases_.variant()),
+        [&] {
+          flush_caches();
+          check(cudaStreamSynchronize(stream_), "flushing the L2 cache");
+        },
+        [&] { event_timed_run(program, geometry, args, buffers); });
+  }
+  std::string counters_problem() const override { return counters_.problem(); }
+
+  std::string set_timer(const std::string& name) override {
+    if (name == "events") {
+      activity_timer_.reset();
+      return {};
+    }
+    if (name != "cupti")
+      throw UsageError(fmt::format("--timer {}: unknown timer (accepted: events, cupti)", name));
+    try {
+      activity_timer_ = std::make_unique<cupti::ActivityTimer>();
+    } catch (const Error& e) {
+      return fmt::format("the CUPTI activity timer cannot start ({}); timing with CUDA events",
+                         e.what());
+    }
+    return {};
+  }
+
+  // One launch between two CUDA events, waited for; the events' elapsed time.
+  double event_timed_run(Program& program, const Geometry& geometry,
+                         std::span<const KernelArg> args, std::span<Buffer* const> buffers) {
     recover_if_needed();
     auto* p = dynamic_cast<CudaProgram*>(&program);
     if (!p) throw Error("CUDA: run() was given a program another device compiled");
@@ -298,7 +360,7 @@ class CudaDevice final : public Device {
   }
 
   void set_run_timeout(double milliseconds) override { timeout_ms_ = milliseconds; }
-  PhaseObserver* phase_observer() override { return &nvtx_; }
+  PhaseObserver* phase_observer() override { return &phases_; }
 
  private:
   static std::string choose_target(int cc) {
@@ -433,6 +495,7 @@ class CudaDevice final : public Device {
   NvrtcCompiler compiler_;
   std::string target_;
   NvtxPhaseObserver nvtx_;
+  VariantTracker phases_{nvtx_};
   cudaStream_t stream_ = nullptr;
   cudaEvent_t start_ = nullptr;
   cudaEvent_t stop_ = nullptr;
@@ -441,6 +504,8 @@ class CudaDevice final : public Device {
   int flush_value_ = 0;
   double timeout_ms_ = 10'000;
   bool needs_reset_ = false;
+  cupti::CounterProfiler counters_;
+  std::unique_ptr<cupti::ActivityTimer> activity_timer_;
 };
 
 cudaDeviceProp properties(int index) {
