@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
 #include <numeric>
 
 #include "core/error.hpp"
@@ -127,6 +128,30 @@ TEST(CudaDevice, EveryFamilyIsCorrectOnASampleOfVariants) {
     }
     EXPECT_GT(correct, 0) << family->name();
   }
+}
+
+TEST(CudaDevice, PrecompiledVariantsAreServedFromTheCache) {
+  if (!open_gpu()) GTEST_SKIP() << "no CUDA device: " << no_device_reason();
+  std::string dir = "/tmp/ktune-gpu-cache-XXXXXX";
+  ASSERT_TRUE(mkdtemp(dir.data()));
+  setenv("XDG_CACHE_HOME", dir.c_str(), 1);  // read when the device is opened
+  auto device = open_gpu();
+  std::vector<KernelSource> sources;
+  for (int factor = 1; factor <= 4; ++factor) {
+    auto s = source("scale", kScale);
+    s.defines.push_back({"VARIANT", std::to_string(factor)});
+    sources.push_back(s);
+  }
+  device->precompile(sources);
+  for (const auto& s : sources) {
+    const auto program = device->compile(s);
+    EXPECT_EQ(program->compile_ms, 0.0) << "not served from the cache";
+    EXPECT_TRUE(program->resources.registers);
+  }
+  auto fresh = source("scale", kScale);
+  fresh.defines.push_back({"VARIANT", "99"});
+  EXPECT_GT(device->compile(fresh)->compile_ms, 0.0);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CudaDevice, OccupancyMatchesTheRuntimeCalculator) {
