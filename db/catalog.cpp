@@ -1,5 +1,6 @@
 #include "db/catalog.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -216,22 +217,31 @@ std::int64_t configuration_id(StatementCache& statements, const Connection& conn
     insert->run();
   }
   const auto id = connection.last_insert_id();
-  const auto values = params.empty() ? typed_values(canonical) : params;
-  auto value = statements.get(
-      "INSERT OR IGNORE INTO config_values (configuration_id, position, name, kind, value, label) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const auto& v = values[i];
-    const bool known_kind =
-        v.kind == "integer" || v.kind == "boolean" || v.kind == "choice" || v.kind == "text";
-    value->reset();
-    value->bind(1, id)
-        .bind(2, static_cast<std::int64_t>(i))
-        .bind(3, v.name)
-        .bind(4, known_kind ? v.kind : std::string("text"))
-        .bind(5, v.value)
-        .bind(6, v.label.empty() && v.value ? std::to_string(*v.value) : v.label);
-    value->run();
+  const auto parsed = params.empty() ? typed_values(canonical) : std::vector<ParamValue>{};
+  const auto& values = params.empty() ? parsed : params;
+  // Many rows per statement: an import writes hundreds of thousands of them.
+  constexpr std::size_t kRowsPerStatement = 64;
+  for (std::size_t first = 0; first < values.size(); first += kRowsPerStatement) {
+    const std::size_t rows = std::min(kRowsPerStatement, values.size() - first);
+    std::string sql =
+        "INSERT OR IGNORE INTO config_values (configuration_id, position, name, kind, value, "
+        "label) VALUES (?, ?, ?, ?, ?, ?)";
+    for (std::size_t r = 1; r < rows; ++r)
+      sql += ", (?, ?, ?, ?, ?, ?)";
+    auto insert = statements.get(sql);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const auto& v = values[first + r];
+      const bool known_kind =
+          v.kind == "integer" || v.kind == "boolean" || v.kind == "choice" || v.kind == "text";
+      const int b = static_cast<int>(r) * 6;
+      insert->bind(b + 1, id)
+          .bind(b + 2, static_cast<std::int64_t>(first + r))
+          .bind(b + 3, v.name)
+          .bind(b + 4, known_kind ? std::string_view(v.kind) : std::string_view("text"))
+          .bind(b + 5, v.value)
+          .bind(b + 6, v.label.empty() && v.value ? std::to_string(*v.value) : v.label);
+    }
+    insert->run();
   }
   return id;
 }

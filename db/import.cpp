@@ -1,4 +1,6 @@
 // Importing recorded searches (Kernel Tuner cache files, T4 files) as sessions of measurements.
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -20,7 +22,12 @@ class ContentHash {
     }
     add_byte(0xff);  // a separator, so "ab","c" and "a","bc" differ
   }
-  void add(double value) { add(fmt::format("{}", value)); }
+  void add(double value) {
+    unsigned char bytes[sizeof value];
+    std::memcpy(bytes, &value, sizeof value);
+    for (unsigned char c : bytes)
+      add_byte(c);
+  }
   std::string hex() const { return fmt::format("{:016x}", h_); }
 
  private:

@@ -5,7 +5,6 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "db/catalog.hpp"
 #include "db/sqlite.hpp"
@@ -62,10 +61,6 @@ struct Found {
   bool rechecked = false;
 };
 
-std::string devices_json(const std::vector<std::int64_t>& ids) {
-  return nlohmann::json(ids).dump();
-}
-
 std::string describe_when(const LookupSource& s) {
   return fmt::format("session {}, {}", s.session, s.created_at);
 }
@@ -80,18 +75,6 @@ std::optional<LookupResult> Lookup::search(const LookupRequest& request, const T
                                            LookupRule nearest_rule, LookupResult& partial) const {
   auto& st = store_.statements();
   const bool same_device = nearest_rule == LookupRule::nearest_shape && target.device_id;
-  const std::string device_clause = !devices               ? ""
-                                    : devices->size() == 1 ? "AND m.device_id = ?3"
-                                                           : "AND m.device_id IN "
-                                                             "(SELECT value FROM json_each(?3))";
-  auto bind_devices = [&](Statement& s) {
-    if (!devices) return;
-    if (devices->size() == 1)
-      s.bind(3, devices->front());
-    else
-      s.bind(3, devices_json(*devices));
-  };
-
   auto device_info = [&](std::int64_t id) {
     auto s = st.get(fmt::format("SELECT {} FROM devices WHERE id = ?", catalog::kDeviceColumns));
     s->bind(1, id);
@@ -99,34 +82,98 @@ std::optional<LookupResult> Lookup::search(const LookupRequest& request, const T
     return catalog::read_device(*s, 0);
   };
 
-  // The best distinct configurations of one tuned problem; the first that `accept`s wins.
-  auto best_of = [&](std::int64_t problem_id, const Problem& tuned,
-                     bool recheck) -> std::optional<Found> {
-    auto s = st.get(fmt::format(
-        "SELECT m.id, m.session_id, c.canonical, m.median_ms, m.ci_low_ms, m.ci_high_ms, m.runs, "
-        "m.created_at, d.id, d.name, d.architecture "
-        "FROM measurements m JOIN configurations c ON c.id = m.configuration_id "
-        "JOIN kernels k ON k.id = c.kernel_id JOIN devices d ON d.id = m.device_id "
-        "WHERE m.problem_id = ?1 AND m.outcome = 'correct' AND k.family = ?2 {} "
-        "ORDER BY m.median_ms, m.id",
-        device_clause));
-    s->bind(1, problem_id).bind(2, request.kernel);
-    bind_devices(*s);
-    std::set<std::string> seen;
-    while (s->step() && seen.size() < request.candidates_per_shape) {
+  // The devices with correct results for a problem, by a loose index scan (one seek each).
+  auto devices_of = [&](std::int64_t problem_id) {
+    std::vector<std::int64_t> ids;
+    if (devices) {
+      ids = *devices;
+      return ids;
+    }
+    auto s = st.get(
+        "WITH RECURSIVE d(id) AS ("
+        " SELECT MIN(device_id) FROM measurements WHERE problem_id = ?1 AND outcome = 'correct'"
+        " UNION ALL SELECT (SELECT MIN(device_id) FROM measurements WHERE problem_id = ?1"
+        "  AND outcome = 'correct' AND device_id > d.id) FROM d WHERE d.id IS NOT NULL) "
+        "SELECT id FROM d WHERE id IS NOT NULL");
+    s->bind(1, problem_id);
+    while (s->step())
+      ids.push_back(s->integer(0));
+    return ids;
+  };
+
+  // The fastest `limit` correct measurements of a problem on each device (index order: no sort),
+  // merged fastest first.
+  struct Row {
+    std::int64_t id, session, configuration, device, runs;
+    double median_ms;
+    std::optional<double> ci_low, ci_high;
+    std::string created_at;
+  };
+  auto fastest = [&](std::int64_t problem_id, const std::vector<std::int64_t>& on,
+                     std::size_t limit) {
+    std::vector<Row> rows;
+    auto s = st.get(
+        "SELECT id, session_id, configuration_id, device_id, runs, median_ms, ci_low_ms, "
+        "ci_high_ms, created_at FROM measurements WHERE problem_id = ? AND device_id = ? "
+        "AND outcome = 'correct' AND median_ms IS NOT NULL ORDER BY median_ms, id LIMIT ?");
+    for (auto device : on) {
+      s->reset();
+      s->bind(1, problem_id).bind(2, device).bind(3, static_cast<std::int64_t>(limit));
+      while (s->step())
+        rows.push_back({s->integer(0), s->integer(1), s->integer(2), s->integer(3), s->integer(4),
+                        s->real(5), s->optional_real(6), s->optional_real(7), s->text(8)});
+    }
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+      return a.median_ms != b.median_ms ? a.median_ms < b.median_ms : a.id < b.id;
+    });
+    return rows;
+  };
+
+  // A configuration's canonical text, when it belongs to the requested kernel family.
+  auto configuration_of = [&](std::int64_t configuration) -> std::optional<std::string> {
+    auto s = st.get(
+        "SELECT c.canonical, k.family FROM configurations c JOIN kernels k ON k.id = c.kernel_id "
+        "WHERE c.id = ?");
+    s->bind(1, configuration);
+    if (!s->step() || s->text(1) != request.kernel) return std::nullopt;
+    return s->text(0);
+  };
+
+  // The best distinct configurations of one tuned problem, fastest first; the first that passes
+  // the re-check (when asked for) wins. Most answers need one row per device.
+  auto best_of = [&](std::int64_t problem_id, const Problem& tuned, bool recheck,
+                     bool* measured = nullptr) -> std::optional<Found> {
+    const auto on = devices_of(problem_id);
+    if (on.empty()) return std::nullopt;
+    const bool checking = recheck && rules_.violation;
+    auto consider = [&](const Row& row, std::size_t rank, bool record) -> std::optional<Found> {
       Candidate c;
-      c.config = s->text(2);
-      if (!seen.insert(c.config).second) continue;
-      c.source = {s->integer(0),       s->integer(1), tuned,      s->integer(8),
-                  s->text(9),          s->text(10),   s->real(3), s->optional_real(4),
-                  s->optional_real(5), s->integer(6), s->text(7), seen.size()};
-      if (!recheck || !rules_.violation) return Found{c, 0, false};
-      const DeviceInfo check_device =
-          target.device ? *target.device : device_info(c.source.device_id);
-      auto why = rules_.violation(request.kernel, request.problem, check_device, c.config);
+      c.config = *configuration_of(row.configuration);
+      const DeviceInfo device = device_info(row.device);
+      c.source = {
+          row.id,        row.session, tuned,       row.device, device.name,    device.architecture,
+          row.median_ms, row.ci_low,  row.ci_high, row.runs,   row.created_at, rank};
+      if (!checking) return Found{c, 0, false};
+      auto why = rules_.violation(request.kernel, request.problem,
+                                  target.device ? *target.device : device, c.config);
       if (!why) return Found{c, 0, true};
-      if (partial.rejected.size() < kMaxRejections)
+      if (record && partial.rejected.size() < kMaxRejections)
         partial.rejected.push_back({tuned.canonical(), c.config, *why});
+      return std::nullopt;
+    };
+    // Usually the fastest row overall is the answer: one row per device finds it.
+    const auto first = fastest(problem_id, on, 1);
+    if (first.empty()) return std::nullopt;
+    if (measured) *measured = true;
+    if (configuration_of(first.front().configuration))
+      if (auto found = consider(first.front(), 1, false)) return found;
+    // Otherwise walk the fastest distinct configurations, in order, until one passes.
+    std::set<std::string> seen;
+    for (const auto& row : fastest(problem_id, on, request.candidates_per_shape)) {
+      if (seen.size() >= request.candidates_per_shape) break;
+      auto config = configuration_of(row.configuration);
+      if (!config || !seen.insert(*config).second) continue;
+      if (auto found = consider(row, seen.size(), true)) return found;
     }
     return std::nullopt;
   };
@@ -164,16 +211,15 @@ std::optional<LookupResult> Lookup::search(const LookupRequest& request, const T
     }
   }
 
-  // 2. Tuned shapes of the same family, data type and size names, nearest first.
+  // 2. Shapes of the same family, data type and size names, nearest first; a shape counts (for
+  // max_shapes) when it has results on these devices. Probing in distance order finds the
+  // nearest tuned shape with a few index seeks, however many shapes are stored.
   std::vector<std::pair<double, std::pair<std::int64_t, Problem>>> near;
   {
-    auto s = st.get(fmt::format(
+    auto s = st.get(
         "SELECT p.id, d.name, d.value FROM problems p JOIN problem_dims d ON d.problem_id = p.id "
-        "WHERE p.family = ?1 AND p.dtype = ?2 AND EXISTS (SELECT 1 FROM measurements m "
-        "WHERE m.problem_id = p.id AND m.outcome = 'correct' {}) ORDER BY p.id, d.position",
-        device_clause));
+        "WHERE p.family = ? AND p.dtype = ? ORDER BY p.id, d.position");
     s->bind(1, request.problem.family).bind(2, request.problem.dtype);
-    bind_devices(*s);
     std::int64_t current = -1;
     Problem tuned;
     auto flush = [&] {
@@ -195,9 +241,12 @@ std::optional<LookupResult> Lookup::search(const LookupRequest& request, const T
     if (a.first != b.first) return a.first < b.first;
     return a.second.second.canonical() < b.second.second.canonical();
   });
-  if (near.size() > request.max_shapes) near.resize(request.max_shapes);
+  std::size_t tried = 0;
   for (const auto& [distance, entry] : near) {
-    auto found = best_of(entry.first, entry.second, true);
+    if (tried >= request.max_shapes) break;
+    bool measured = false;
+    auto found = best_of(entry.first, entry.second, true, &measured);
+    if (measured) ++tried;
     if (!found) continue;
     LookupResult r;
     r.rule = nearest_rule;

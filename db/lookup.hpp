@@ -47,9 +47,9 @@ struct LookupRequest {
   std::string kernel;  // family name: matmul, or an imported kernel's name
   Problem problem;
   // The device to answer for. Nullopt with an empty architecture: the best of any stored device.
-  std::optional<DeviceInfo> device;
-  std::string device_fingerprint;  // identifies the stored device; default device->fingerprint()
-  std::string architecture;        // for rule 3; default device->architecture
+  std::optional<DeviceInfo> device{};
+  std::string device_fingerprint{};  // identifies the stored device; default device->fingerprint()
+  std::string architecture{};        // for rule 3; default device->architecture
   double max_distance = std::numeric_limits<double>::infinity();
   std::size_t candidates_per_shape = 32;  // configurations of a tuned shape tried, best first
   std::size_t max_shapes = 64;            // tuned shapes tried per rule, nearest first

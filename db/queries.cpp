@@ -260,7 +260,23 @@ std::vector<MeasurementView> configuration_history(const Store& store,
 
 std::vector<Comparison> compare_devices(const Store& store, std::string_view kernel,
                                         std::int64_t device_a, std::int64_t device_b) {
-  using Times = std::map<std::string, double>;                             // config -> best median
+  // Configurations are matched by their values, whatever order the canonical texts list them
+  // in (imports of one kernel from two formats can differ in parameter order).
+  auto key_of = [](const std::string& canonical) {
+    auto values = catalog::typed_values(canonical);
+    if (values.empty()) return canonical;
+    std::sort(values.begin(), values.end(),
+              [](const ParamValue& a, const ParamValue& b) { return a.name < b.name; });
+    std::string key;
+    for (const auto& v : values)
+      key += v.name + '=' + v.label + ',';
+    return key;
+  };
+  struct Timed {
+    std::string canonical;
+    double ms = 0;
+  };
+  using Times = std::map<std::string, Timed>;  // configuration key -> best median
   using ByProblem = std::map<std::pair<std::string, std::string>, Times>;  // (shape, dtype)
   auto load = [&](std::int64_t device) {
     Statement s(store.connection(),
@@ -271,14 +287,17 @@ std::vector<Comparison> compare_devices(const Store& store, std::string_view ker
                 "AND m.median_ms IS NOT NULL GROUP BY m.problem_id, m.configuration_id");
     s.bind(1, device).bind(2, kernel);
     ByProblem times;
-    while (s.step())
-      times[{s.text(0), s.text(1)}][s.text(2)] = s.real(3);
+    while (s.step()) {
+      auto& t = times[{s.text(0), s.text(1)}][key_of(s.text(2))];
+      if (t.canonical.empty() || s.real(3) < t.ms) t = {s.text(2), s.real(3)};
+    }
     return times;
   };
   const auto a = load(device_a), b = load(device_b);
   auto fastest = [](const Times& t) {
-    return *std::min_element(t.begin(), t.end(),
-                             [](const auto& x, const auto& y) { return x.second < y.second; });
+    return std::min_element(t.begin(), t.end(),
+                            [](const auto& x, const auto& y) { return x.second.ms < y.second.ms; })
+        ->second;
   };
   std::vector<Comparison> list;
   for (const auto& [key, a_times] : a) {
@@ -287,14 +306,17 @@ std::vector<Comparison> compare_devices(const Store& store, std::string_view ker
     Comparison row;
     row.problem = key.first;
     row.dtype = key.second;
-    std::tie(row.a_config, row.a_ms) = fastest(a_times);
-    std::tie(row.b_config, row.b_ms) = fastest(it->second);
+    const auto best_a = fastest(a_times), best_b = fastest(it->second);
+    row.a_config = best_a.canonical;
+    row.a_ms = best_a.ms;
+    row.b_config = best_b.canonical;
+    row.b_ms = best_b.ms;
     double log_sum = 0;
-    for (const auto& [config, ms] : a_times) {
+    for (const auto& [config, timed] : a_times) {
       auto other = it->second.find(config);
-      if (other == it->second.end() || ms <= 0 || other->second <= 0) continue;
+      if (other == it->second.end() || timed.ms <= 0 || other->second.ms <= 0) continue;
       ++row.common_configs;
-      log_sum += std::log(other->second / ms);
+      log_sum += std::log(other->second.ms / timed.ms);
     }
     if (row.common_configs)
       row.common_ratio = std::exp(log_sum / static_cast<double>(row.common_configs));
@@ -407,6 +429,14 @@ void for_each_measurement(const Store& store, const ExportFilter& filter,
           {params.text(0), params.text(1), params.optional_integer(2), params.text(3)});
     visit(row);
   }
+}
+
+std::vector<std::string> kernel_families(const Store& store) {
+  Statement s(store.connection(), "SELECT DISTINCT family FROM kernels ORDER BY family");
+  std::vector<std::string> list;
+  while (s.step())
+    list.push_back(s.text(0));
+  return list;
 }
 
 DatabaseInfo database_info(const Store& store) {

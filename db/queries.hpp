@@ -130,6 +130,9 @@ struct ExportRow {
 void for_each_measurement(const Store& store, const ExportFilter& filter,
                           const std::function<void(const ExportRow&)>& visit);
 
+// The kernel families with anything stored, sorted.
+std::vector<std::string> kernel_families(const Store& store);
+
 struct DatabaseInfo {
   std::string path;
   int schema_version = 0;

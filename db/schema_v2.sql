@@ -3,7 +3,8 @@
 -- Identity tables (devices, kernels, problems, configurations) are written once per distinct
 -- value, found again by their natural key (the UNIQUE constraints); sessions and measurements
 -- point at them. Unknown numbers are NULL, never 0. Times are in milliseconds; timestamps are
--- ISO 8601 UTC text ("2024-05-01T12:00:00Z"), which sorts in time order.
+-- ISO 8601 UTC text ("2024-05-01T12:00:00Z"), which sorts in time order. CHECKs are written with
+-- OR rather than IN (...): SQLite builds a temporary table for an IN list on every row inserted.
 
 -- A device as the backend described it. The fingerprint (backend, name, architecture, compute
 -- units, memory, driver and runtime versions) identifies it: a new driver is a new row.
@@ -73,7 +74,8 @@ CREATE TABLE config_values (
   configuration_id INTEGER NOT NULL REFERENCES configurations(id),
   position         INTEGER NOT NULL,  -- 0-based, in the space's parameter order
   name             TEXT NOT NULL,
-  kind             TEXT NOT NULL CHECK (kind IN ('integer', 'boolean', 'choice', 'text')),
+  kind             TEXT NOT NULL
+                     CHECK (kind = 'integer' OR kind = 'boolean' OR kind = 'choice' OR kind = 'text'),
   value            INTEGER,           -- integer; boolean 0/1; a choice's index; NULL for text
   label            TEXT NOT NULL,     -- the value as written in the canonical text
   PRIMARY KEY (configuration_id, name)
@@ -87,7 +89,8 @@ CREATE TABLE sessions (
   kernel_id          INTEGER NOT NULL REFERENCES kernels(id),
   problem_id         INTEGER NOT NULL REFERENCES problems(id),
   device_id          INTEGER NOT NULL REFERENCES devices(id),
-  origin             TEXT NOT NULL DEFAULT 'tune' CHECK (origin IN ('tune', 'import', 'migrated')),
+  origin             TEXT NOT NULL DEFAULT 'tune'
+                       CHECK (origin = 'tune' OR origin = 'import' OR origin = 'migrated'),
   source             TEXT NOT NULL DEFAULT '',  -- the imported file
   strategy           TEXT NOT NULL,
   seed               INTEGER NOT NULL DEFAULT 0,
@@ -112,9 +115,10 @@ CREATE TABLE measurements (
   configuration_id      INTEGER NOT NULL REFERENCES configurations(id),
   problem_id            INTEGER NOT NULL REFERENCES problems(id),
   device_id             INTEGER NOT NULL REFERENCES devices(id),
-  outcome               TEXT NOT NULL CHECK (outcome IN ('correct', 'wrong_result',
-                          'compile_error', 'launch_error', 'resource_exceeded', 'timeout',
-                          'invalid', 'pruned')),
+  outcome               TEXT NOT NULL CHECK (outcome = 'correct' OR
+                          outcome = 'wrong_result' OR outcome = 'compile_error' OR
+                          outcome = 'launch_error' OR outcome = 'resource_exceeded' OR
+                          outcome = 'timeout' OR outcome = 'invalid' OR outcome = 'pruned'),
   message               TEXT NOT NULL DEFAULT '',
   runs                  INTEGER NOT NULL DEFAULT 0,
   samples_ms            TEXT NOT NULL DEFAULT '[]',  -- JSON array of every timed run, in order
@@ -153,7 +157,7 @@ CREATE TABLE metrics (
   name           TEXT NOT NULL,   -- dram_bytes_read, gflops, ...
   value          REAL,            -- NULL when not finite
   unit           TEXT NOT NULL DEFAULT '',
-  source         TEXT NOT NULL CHECK (source IN ('measured', 'derived')),
+  source         TEXT NOT NULL CHECK (source = 'measured' OR source = 'derived'),
   PRIMARY KEY (measurement_id, name)
 ) WITHOUT ROWID;
 
@@ -184,23 +188,22 @@ JOIN kernels k ON k.id = c.kernel_id
 JOIN problems p ON p.id = m.problem_id
 JOIN devices d ON d.id = m.device_id;
 
--- The fastest correct configuration of every kernel family, problem and device.
+-- The fastest correct configuration of every problem on every device: one index seek per
+-- (problem, device) pair, so `WHERE problem = ...` stays fast however many measurements there are.
 CREATE VIEW best AS
-SELECT kernel, problem, dtype, device, device_id, architecture, config, median_ms, ci_low_ms,
-       ci_high_ms, runs, speedup_over_cpu, measurement_id, session_id, created_at
-FROM (SELECT k.family AS kernel, p.shape AS problem, p.dtype, d.name AS device,
-             d.id AS device_id, d.architecture, c.canonical AS config, m.median_ms, m.ci_low_ms,
-             m.ci_high_ms, m.runs, m.cpu_baseline_ms / m.median_ms AS speedup_over_cpu,
-             m.id AS measurement_id, m.session_id, m.created_at,
-             ROW_NUMBER() OVER (PARTITION BY k.family, m.problem_id, m.device_id
-                                ORDER BY m.median_ms, m.id) AS rank
-      FROM measurements m
-      JOIN configurations c ON c.id = m.configuration_id
-      JOIN kernels k ON k.id = c.kernel_id
-      JOIN problems p ON p.id = m.problem_id
-      JOIN devices d ON d.id = m.device_id
-      WHERE m.outcome = 'correct' AND m.median_ms IS NOT NULL)
-WHERE rank = 1;
+SELECT k.family AS kernel, p.shape AS problem, p.dtype, d.name AS device, d.id AS device_id,
+       d.architecture, c.canonical AS config, m.median_ms, m.ci_low_ms, m.ci_high_ms, m.runs,
+       m.cpu_baseline_ms / m.median_ms AS speedup_over_cpu, m.id AS measurement_id,
+       m.session_id, m.created_at
+FROM problems p
+CROSS JOIN devices d  -- CROSS JOIN fixes this join order for SQLite's planner
+CROSS JOIN measurements m ON m.id = (
+  SELECT x.id FROM measurements x
+  WHERE x.problem_id = p.id AND x.device_id = d.id AND x.outcome = 'correct'
+    AND x.median_ms IS NOT NULL
+  ORDER BY x.median_ms, x.id LIMIT 1)
+CROSS JOIN configurations c ON c.id = m.configuration_id
+CROSS JOIN kernels k ON k.id = c.kernel_id;
 
 -- Schema 1's table, as a view, so that queries written against it keep working.
 CREATE VIEW evaluations AS

@@ -1,6 +1,7 @@
 #include "db/store.hpp"
 
 #include <cmath>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -39,6 +40,27 @@ std::map<std::string, std::string> settings_from_json(const std::string& text) {
   } catch (const nlohmann::json::exception&) {
     return {};
   }
+}
+
+// A JSON array of the samples, each in the shortest text that reads back to the same double.
+std::string samples_json(const std::vector<double>& samples) {
+  fmt::memory_buffer out;
+  out.push_back('[');
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    if (i) out.push_back(',');
+    const double x = samples[i];
+    if (!std::isfinite(x)) {
+      fmt::format_to(std::back_inserter(out), "null");
+      continue;
+    }
+    const auto start = out.size();
+    fmt::format_to(std::back_inserter(out), "{}", x);
+    const std::string_view text(out.data() + start, out.size() - start);
+    if (text.find_first_of(".e") == std::string_view::npos)
+      fmt::format_to(std::back_inserter(out), ".0");  // keep it a JSON float: 2.0, not 2
+  }
+  out.push_back(']');
+  return fmt::to_string(out);
 }
 
 std::vector<double> samples_from_json(const std::string& text) {
@@ -222,7 +244,7 @@ std::int64_t Store::insert_measurement(const MeasurementRow& row) {
       .bind(7, to_string(e.outcome))
       .bind(8, e.message)
       .bind(9, static_cast<std::int64_t>(e.samples_ms.size()))
-      .bind(10, nlohmann::json(e.samples_ms).dump())
+      .bind(10, samples_json(e.samples_ms))
       .bind(11, timing(time.median))
       .bind(12, timing(time.ci_low))
       .bind(13, timing(time.ci_high))
