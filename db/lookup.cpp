@@ -1,6 +1,7 @@
 #include "db/lookup.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <set>
 
@@ -60,6 +61,31 @@ struct Found {
   double distance = 0;
   bool rechecked = false;
 };
+
+// shape_distance() between a problem and a canonical shape text, without building a Problem:
+// the nearest-shape rule computes it for every stored shape of the family.
+double text_distance(const Problem& problem, std::string_view shape) {
+  constexpr double kFar = std::numeric_limits<double>::infinity();
+  double distance = 0;
+  std::size_t sizes = 0, start = 0;
+  while (start < shape.size()) {
+    auto comma = shape.find(',', start);
+    if (comma == std::string_view::npos) comma = shape.size();
+    const auto item = shape.substr(start, comma - start);
+    start = comma + 1;
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos) return kFar;
+    std::int64_t value = 0;
+    const auto text = item.substr(eq + 1);
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return kFar;
+    const auto wanted = problem.find(item.substr(0, eq));
+    if (!wanted || value <= 0 || *wanted <= 0) return kFar;
+    distance += std::abs(std::log(static_cast<double>(*wanted) / static_cast<double>(value)));
+    ++sizes;
+  }
+  return sizes == problem.dims.size() ? distance : kFar;
+}
 
 std::string describe_when(const LookupSource& s) {
   return fmt::format("session {}, {}", s.session, s.created_at);
@@ -214,40 +240,38 @@ std::optional<LookupResult> Lookup::search(const LookupRequest& request, const T
   // 2. Shapes of the same family, data type and size names, nearest first; a shape counts (for
   // max_shapes) when it has results on these devices. Probing in distance order finds the
   // nearest tuned shape with a few index seeks, however many shapes are stored.
-  std::vector<std::pair<double, std::pair<std::int64_t, Problem>>> near;
+  struct Near {
+    double distance = 0;
+    std::string shape;  // canonical; also orders equally near shapes
+    std::int64_t id = 0;
+  };
+  std::vector<Near> near;
   {
-    auto s = st.get(
-        "SELECT p.id, d.name, d.value FROM problems p JOIN problem_dims d ON d.problem_id = p.id "
-        "WHERE p.family = ? AND p.dtype = ? ORDER BY p.id, d.position");
+    // The canonical text has the sizes in the family's order: no join, no sort in SQL.
+    auto s = st.get("SELECT id, shape FROM problems WHERE family = ? AND dtype = ?");
     s->bind(1, request.problem.family).bind(2, request.problem.dtype);
-    std::int64_t current = -1;
-    Problem tuned;
-    auto flush = [&] {
-      if (current < 0 || (exact_id && current == *exact_id)) return;
-      const double d = shape_distance(request.problem, tuned);
-      if (std::isfinite(d) && d <= request.max_distance) near.push_back({d, {current, tuned}});
-    };
     while (s->step()) {
-      if (s->integer(0) != current) {
-        flush();
-        current = s->integer(0);
-        tuned = Problem{request.problem.family, {}, request.problem.dtype};
-      }
-      tuned.dims.emplace_back(s->text(1), s->integer(2));
+      const auto id = s->integer(0);
+      if (exact_id && id == *exact_id) continue;
+      auto shape = s->text(1);
+      const double distance = text_distance(request.problem, shape);
+      if (std::isfinite(distance) && distance <= request.max_distance)
+        near.push_back({distance, std::move(shape), id});
     }
-    flush();
   }
-  std::sort(near.begin(), near.end(), [](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first < b.first;
-    return a.second.second.canonical() < b.second.second.canonical();
+  std::sort(near.begin(), near.end(), [](const Near& a, const Near& b) {
+    return a.distance != b.distance ? a.distance < b.distance : a.shape < b.shape;
   });
   std::size_t tried = 0;
-  for (const auto& [distance, entry] : near) {
+  for (const auto& candidate : near) {
     if (tried >= request.max_shapes) break;
     bool measured = false;
-    auto found = best_of(entry.first, entry.second, true, &measured);
+    const Problem tuned{request.problem.family, parse_shape_text(candidate.shape),
+                        request.problem.dtype};
+    auto found = best_of(candidate.id, tuned, true, &measured);
     if (measured) ++tried;
     if (!found) continue;
+    const double distance = candidate.distance;
     LookupResult r;
     r.rule = nearest_rule;
     r.config = found->candidate.config;

@@ -4,7 +4,7 @@
 //   2. import of the 17,956-entry GEMM recording: reading the file, and storing it;
 //   3. best-configuration lookup latency on a database of one million measurements, warm, for
 //      every rule (exact, nearest shape, same architecture), beside the ad-hoc `best` view.
-// Usage: db_bench [--dir DIR] [--measurements N] [--quick]
+// Usage: db_bench [--dir DIR] [--measurements N] [--quick] [--reuse] [--lookup-only]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -153,7 +153,8 @@ Problem shape(int i) {
                  "f32"};
 }
 
-Corpus build(db::Store& store, int measurements) {
+// `write` false: the corpus is already in the database (--reuse).
+Corpus build(db::Store& store, int measurements, bool write) {
   Corpus corpus;
   corpus.devices = {device("NVIDIA H100 80GB HBM3", "sm_90"), device("NVIDIA H200", "sm_90"),
                     device("NVIDIA A100-SXM4-40GB", "sm_80"), device("NVIDIA L40S", "sm_89")};
@@ -162,6 +163,7 @@ Corpus build(db::Store& store, int measurements) {
       std::max(1, measurements / configs / static_cast<int>(corpus.devices.size()));
   for (int p = 0; p < problems; ++p)
     corpus.problems.push_back(shape(p));
+  if (!write) return corpus;
   // Imported as recorded searches: one transaction per (device, shape).
   RecordedDataset d;
   d.format = "kernel_tuner";
@@ -200,15 +202,18 @@ Corpus build(db::Store& store, int measurements) {
   return corpus;
 }
 
-void lookup_latency(const fs::path& dir, int measurements, int queries) {
+void lookup_latency(const fs::path& dir, int measurements, int queries, bool reuse) {
   const auto path = dir / "lookup.db";
-  remove_database(path);
+  if (!reuse) remove_database(path);
   fmt::print("\n## Best-configuration lookup on {} measurements\n\n", measurements);
   Corpus corpus;
   {
     auto store = db::Store::open(path);
     store.connection().execute("PRAGMA synchronous = OFF");  // building only
-    corpus = build(store, measurements);
+    std::int64_t stored = 0;
+    for (const auto& [table, rows] : db::database_info(store).rows)
+      if (table == "measurements") stored = rows;
+    corpus = build(store, measurements, !(reuse && stored > 0));
   }
   fmt::print("database file: {:.0f} MiB\n\n", static_cast<double>(fs::file_size(path)) / (1 << 20));
   auto store = db::Store::open(path);
@@ -303,26 +308,35 @@ void lookup_latency(const fs::path& dir, int measurements, int queries) {
 int main(int argc, char** argv) {
   fs::path dir = fs::temp_directory_path() / "ktune-db-bench";
   int measurements = 1'000'000, inserts = 1000, queries = 10'000, repeats = 3;
+  bool reuse = false, lookup_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--dir" && i + 1 < argc) {
       dir = argv[++i];
     } else if (arg == "--measurements" && i + 1 < argc) {
       measurements = std::stoi(argv[++i]);
+    } else if (arg == "--reuse") {
+      reuse = true;  // keep the lookup database of an earlier run with the same --measurements
+    } else if (arg == "--lookup-only") {
+      lookup_only = true;
     } else if (arg == "--quick") {
       measurements = 40'000;
       inserts = 200;
       queries = 1000;
       repeats = 1;
     } else {
-      std::fprintf(stderr, "usage: db_bench [--dir DIR] [--measurements N] [--quick]\n");
+      std::fprintf(stderr,
+                   "usage: db_bench [--dir DIR] [--measurements N] [--quick] [--reuse] "
+                   "[--lookup-only]\n");
       return 2;
     }
   }
   fs::create_directories(dir);
   fmt::print("# ktune results database benchmarks\n\nfiles in {}\n", dir.string());
-  insert_throughput(dir, inserts);
-  import_gemm(dir, repeats);
-  lookup_latency(dir, measurements, queries);
+  if (!lookup_only) {
+    insert_throughput(dir, inserts);
+    import_gemm(dir, repeats);
+  }
+  lookup_latency(dir, measurements, queries, reuse);
   return 0;
 }
