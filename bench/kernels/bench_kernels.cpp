@@ -3,11 +3,14 @@
 // variant, the default configuration and the CPU baseline re-measured side by side (interleaved
 // rounds in one run), so the ratios do not depend on when the machine was busy.
 //
-//   bench_kernels [--evals N] [--seed S] [--rounds R] [--only matmul|conv2d]
+//   bench_kernels [--evals N] [--seed S] [--rounds R] [--only matmul|conv2d] [--cpu-threads N]
 //
+// PoCL runs one thread per core unless POCL_MAX_PTHREAD_COUNT says otherwise; --cpu-threads
+// gives the CPU baseline the same count (default: every hardware thread).
 // Prints a Markdown report (docs/benchmarks/kernels.md holds a measured one).
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -31,6 +34,7 @@ struct Args {
   std::size_t evals = 40;
   std::uint64_t seed = 1;
   int rounds = 5;
+  int cpu_threads = 0;  // 0: every hardware thread
   std::string only;
 };
 
@@ -98,6 +102,7 @@ void run_case(const Case& c, const Args& args, profiles::Device& device) {
   // Side by side: interleaved rounds of the default, the best and the CPU baseline.
   kernels::BaselineOptions cpu;
   cpu.seed = args.seed;
+  cpu.threads = args.cpu_threads;
   cpu.warmup_runs = 1;
   cpu.min_runs = 3;
   cpu.max_runs = 3;
@@ -172,9 +177,12 @@ Args parse_args(int argc, char** argv) {
       args.rounds = std::stoi(next());
     else if (a == "--only")
       args.only = next();
+    else if (a == "--cpu-threads")
+      args.cpu_threads = std::stoi(next());
     else
-      throw UsageError("unknown argument " + a +
-                       " (accepted: --evals N, --seed S, --rounds R, --only KERNEL)");
+      throw UsageError(
+          "unknown argument " + a +
+          " (accepted: --evals N, --seed S, --rounds R, --only KERNEL, --cpu-threads N)");
   }
   return args;
 }
@@ -191,6 +199,10 @@ int main(int argc, char** argv) {
         {"matmul", "1024x1024x1024"},
         {"conv2d", "n=1,c=64,h=56,w=56,k=64,r=3,s=3,stride=1,pad=1,dil=1"}};
     std::cout << "## Kernel families on the OpenCL device\n\n";
+    const char* pocl_threads = std::getenv("POCL_MAX_PTHREAD_COUNT");
+    std::cout << fmt::format("PoCL threads: {}; CPU baseline threads: {}.\n\n",
+                             pocl_threads ? pocl_threads : "one per core",
+                             kernels::resolve_threads(args.cpu_threads));
     for (const auto& c : cases)
       if (args.only.empty() || args.only == c.family) run_case(c, args, *device);
     return 0;
