@@ -16,7 +16,10 @@ struct Command {
 const std::vector<Command>& commands();
 
 int run_analyze(const std::vector<std::string>& args);
+int run_db(const std::vector<std::string>& args);
 int run_devices(const std::vector<std::string>& args);
+int run_import(const std::vector<std::string>& args);
+int run_query(const std::vector<std::string>& args);
 int run_tune(const std::vector<std::string>& args);
 
 }  // namespace ktune::cli

@@ -14,6 +14,10 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> list{
       {"devices", "list the devices of every built backend, or why there are none", run_devices},
       {"tune", "tune a kernel on a device and store every measurement", run_tune},
+      {"query", "ask the results database: best configuration for a shape, top, history, ...",
+       run_query},
+      {"import", "store Kernel Tuner or T4 recorded searches as measurements", run_import},
+      {"db", "merge, export, inspect or check a results database", run_db},
       {"analyze", "compile variants for a GPU architecture offline: registers, spills, occupancy",
        run_analyze},
   };
