@@ -151,7 +151,7 @@ int question_best(const std::vector<std::string>& args) {
   } else {
     auto line = [](const std::string& key, const std::string& value) {
       if (!value.empty()) std::cout << fmt::format("{:<10}  {}\n", key, value);
-    };
+    };  // a blank key continues the line above
     line("rule", std::string(db::to_string(r.rule)));
     line("config", r.config);
     if (src) {
@@ -166,8 +166,13 @@ int question_best(const std::vector<std::string>& args) {
       line("distance",
            fmt::format("{:.3f} (sizes {:.2f}x apart in all)", r.distance, std::exp(r.distance)));
     line("why", r.explanation);
-    for (const auto& x : r.rejected)
-      line("rejected", fmt::format("{} of {}: {}", x.config, x.problem, x.reason));
+    constexpr std::size_t kShown = 3;
+    for (std::size_t i = 0; i < r.rejected.size() && i < kShown; ++i)
+      line("rejected", fmt::format("{} of {}: {}", r.rejected[i].config, r.rejected[i].problem,
+                                   r.rejected[i].reason));
+    if (r.rejected.size() > kShown)
+      line("", fmt::format("(and {} more rejected; --format json lists them)",
+                           r.rejected.size() - kShown));
   }
   return 0;
 }

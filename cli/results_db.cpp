@@ -58,7 +58,7 @@ db::StoredDevice resolve_device(const db::Store& store, const std::string& selec
   const auto found = db::find_devices(store, selector);
   if (found.size() == 1) return found.front();
   if (found.empty()) {
-    const auto all = db::devices(store);
+    const auto all = db::devices(store, false);
     throw UsageError(fmt::format("--device {}: no stored device matches (stored: {})", selector,
                                  all.empty() ? "none" : describe_all(all)));
   }

@@ -68,15 +68,15 @@ std::string json_ids(const std::vector<std::int64_t>& ids) {
 
 }  // namespace
 
-std::vector<StoredDevice> devices(const Store& store) {
+std::vector<StoredDevice> devices(const Store& store, bool counts) {
   auto& c = store.connection();
   std::map<std::int64_t, std::int64_t> sessions, measurements;
-  {
+  if (counts) {
     Statement s(c, "SELECT device_id, COUNT(*) FROM sessions GROUP BY device_id");
     while (s.step())
       sessions[s.integer(0)] = s.integer(1);
   }
-  {
+  if (counts) {
     Statement s(c, "SELECT device_id, COUNT(*) FROM measurements GROUP BY device_id");
     while (s.step())
       measurements[s.integer(0)] = s.integer(1);
@@ -98,7 +98,7 @@ std::vector<StoredDevice> devices(const Store& store) {
 }
 
 std::vector<StoredDevice> find_devices(const Store& store, std::string_view selector) {
-  auto all = devices(store);
+  auto all = devices(store, false);
   std::vector<StoredDevice> found;
   const bool is_id = !selector.empty() && std::all_of(selector.begin(), selector.end(), [](char c) {
     return std::isdigit(static_cast<unsigned char>(c));

@@ -25,7 +25,8 @@ struct StoredDevice {
   std::int64_t measurements = 0;
 };
 
-std::vector<StoredDevice> devices(const Store& store);
+// `counts`: also count each device's sessions and measurements (a scan of every measurement).
+std::vector<StoredDevice> devices(const Store& store, bool counts = true);
 // Devices matching a selector: an id ("3"); KEY=VALUE pairs joined by commas over name, backend,
 // arch, vendor, driver, runtime, fingerprint (each a case-insensitive substring); or text found
 // in the name or equal to the fingerprint. Throws UsageError for an unknown key.
