@@ -2,7 +2,8 @@
 // The results store: the only code that speaks SQL. One transaction per evaluation, so a crash
 // loses at most the evaluation in flight; WAL and a busy timeout, so several processes can write
 // into one database at once. The schema (db/schema_v2.sql, docs/DATABASE.md) is versioned with
-// PRAGMA user_version; older databases are migrated after a backup copy is made.
+// PRAGMA user_version; older databases are migrated after a backup copy is made. A Store is one
+// connection: use it from one thread at a time (open one per thread; they may share the file).
 #include <cstdint>
 #include <filesystem>
 #include <map>

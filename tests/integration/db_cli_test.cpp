@@ -160,7 +160,8 @@ TEST_F(DbCli, BuiltInFamilyUsesItsConstraintsAndDefault) {
   EXPECT_FALSE(doc["config"].get<std::string>().empty());
   const auto sessions = ktune_json({"query", "sessions", "--db", db()});
   ASSERT_EQ(sessions.size(), 1u);
-  EXPECT_EQ(sessions[0]["measurements"], 3);
+  EXPECT_GE(sessions[0]["measurements"].get<int>(), 1);
+  EXPECT_LE(sessions[0]["measurements"].get<int>(), 3);  // --budget-evals 3
   EXPECT_EQ(sessions[0]["origin"], "tune");
   const auto history = ktune_json({"query", "history", "--db", db(), "--kernel", "matmul",
                                    "--config", sessions[0]["best_config"].get<std::string>()});
