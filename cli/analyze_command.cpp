@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 
 #include <fmt/format.h>
@@ -15,12 +16,13 @@
 #include "core/error.hpp"
 #include "kernels/family.hpp"
 #include "profiles/analysis.hpp"
+#include "profiles/prune.hpp"
 
 namespace ktune::cli {
 namespace {
 
 struct AnalyzeOptions {
-  std::string kernel, shape, arch = "sm_90", format = "table";
+  std::string kernel, shape, arch = "sm_90", format = "table", prune;
   std::size_t limit = 0;
   std::uint64_t seed = 1;
   unsigned jobs = 0;
@@ -54,7 +56,15 @@ std::string optional_text(const std::optional<int>& value) {
   return value ? std::to_string(*value) : "-";
 }
 
-nlohmann::json variant_json(const tuner::Space& space, const profiles::VariantAnalysis& v) {
+// Why --prune would drop an analysed variant, if it would.
+std::optional<std::string> prune_reason(const profiles::PruneRules& rules,
+                                        const profiles::VariantAnalysis& v) {
+  if (rules.empty() || v.outcome != Outcome::correct) return std::nullopt;
+  return rules.reason(v.resources);
+}
+
+nlohmann::json variant_json(const tuner::Space& space, const profiles::VariantAnalysis& v,
+                            const profiles::PruneRules& rules) {
   const auto& r = v.resources;
   nlohmann::json config = nlohmann::json::object();
   for (std::size_t i = 0; i < space.params().size(); ++i) {
@@ -82,7 +92,8 @@ nlohmann::json variant_json(const tuner::Space& space, const profiles::VariantAn
            r.occupancy_limiter.empty() ? nlohmann::json() : nlohmann::json(r.occupancy_limiter)},
           {"active_blocks_per_sm", v.active_blocks_per_sm},
           {"compile_ms", v.compile_ms},
-          {"cached", v.cached}};
+          {"cached", v.cached},
+          {"pruned_by", optional_json(prune_reason(rules, v))}};
 }
 
 std::string csv_cell(const std::string& text) {
@@ -111,7 +122,10 @@ int run_analyze(const std::vector<std::string>& args) {
       "jobs", po::value(&o.jobs)->default_value(0), "compiler threads (0: one per core)")(
       "no-cache", po::bool_switch(&o.no_cache),
       "compile everything again instead of using the compile cache")(
-      "format", po::value(&o.format)->default_value("table"), "table, json or csv");
+      "prune", po::value(&o.prune),
+      "mark the variants `ktune tune --prune` would skip: spills, occupancy<X, registers>N, "
+      "stack>N, shared>N")("format", po::value(&o.format)->default_value("table"),
+                           "table, json or csv");
   add_help(options);
   po::positional_options_description positional;
   positional.add("kernel", 1);
@@ -126,6 +140,8 @@ int run_analyze(const std::vector<std::string>& args) {
         "--help)");
   const Format format = parse_format(o.format, {Format::table, Format::json, Format::csv});
   if (vm->count("limit") && o.limit == 0) throw UsageError("--limit: must be at least 1");
+  const auto rules =
+      vm->count("prune") ? profiles::PruneRules::parse(o.prune) : profiles::PruneRules{};
 
   const auto& family = kernels::find_family(o.kernel);
   const Problem problem = o.shape.empty() ? family.default_problem() : family.parse_shape(o.shape);
@@ -165,7 +181,7 @@ int run_analyze(const std::vector<std::string>& args) {
   if (format == Format::json) {
     nlohmann::json variants = nlohmann::json::array();
     for (const auto& v : report.variants)
-      variants.push_back(variant_json(space, v));
+      variants.push_back(variant_json(space, v, rules));
     nlohmann::json doc{{"kernel", family.name()},
                        {"problem", problem.canonical()},
                        {"arch", report.arch},
@@ -187,11 +203,11 @@ int run_analyze(const std::vector<std::string>& args) {
   if (format == Format::csv) {
     std::cout << "config,outcome,threads_per_block,dynamic_shared_bytes,registers,shared_bytes,"
                  "stack_bytes,spill_store_bytes,spill_load_bytes,const_bytes,occupancy,limiter,"
-                 "active_blocks_per_sm,arithmetic_intensity,compile_ms,cached,message\n";
+                 "active_blocks_per_sm,arithmetic_intensity,compile_ms,cached,pruned_by,message\n";
     for (const auto& v : report.variants) {
       const auto& r = v.resources;
       std::cout << fmt::format(
-          "{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4f},{:.2f},{},{}\n",
+          "{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4f},{:.2f},{},{},{}\n",
           csv_cell(space.canonical(v.config)), to_string(v.outcome), v.geometry.threads_per_block(),
           v.geometry.dynamic_shared_bytes, r.registers ? std::to_string(*r.registers) : "",
           r.shared_bytes ? std::to_string(*r.shared_bytes) : "",
@@ -201,7 +217,8 @@ int run_analyze(const std::vector<std::string>& args) {
           r.const_bytes ? std::to_string(*r.const_bytes) : "",
           r.theoretical_occupancy ? fmt::format("{:.4f}", *r.theoretical_occupancy) : "",
           r.occupancy_limiter, v.active_blocks_per_sm, intensity, v.compile_ms,
-          v.cached ? "true" : "false", csv_cell(v.message));
+          v.cached ? "true" : "false", csv_cell(prune_reason(rules, v).value_or("")),
+          csv_cell(v.message));
     }
     return 0;
   }
@@ -217,6 +234,7 @@ int run_analyze(const std::vector<std::string>& args) {
   Table table({"configuration", "threads", "regs", "smem B", "stack B", "spill st/ld B",
                "occupancy", "blocks/SM", "limiter", "compile ms", "note"});
   std::map<std::string, int> outcomes;
+  int would_prune = 0;
   for (const auto& v : report.variants) {
     const auto& r = v.resources;
     ++outcomes[std::string(to_string(v.outcome))];
@@ -234,8 +252,9 @@ int run_analyze(const std::vector<std::string>& args) {
          analysed ? std::to_string(v.active_blocks_per_sm) : "-",
          r.occupancy_limiter.empty() ? "-" : r.occupancy_limiter,
          v.cached ? "cached" : fmt::format("{:.1f}", v.compile_ms),
-         v.outcome == Outcome::correct ? ""
-                                       : fmt::format("{}: {}", to_string(v.outcome), v.message)});
+         v.outcome != Outcome::correct ? fmt::format("{}: {}", to_string(v.outcome), v.message)
+                                       : prune_reason(rules, v).value_or("")});
+    if (prune_reason(rules, v)) ++would_prune;
   }
   table.print(std::cout);
   std::string counts;
@@ -246,6 +265,8 @@ int run_analyze(const std::vector<std::string>& args) {
       "{}; compiled {} ({:.1f} s of compiler time), {} from the cache, in "
       "{:.1f} s\n",
       counts, compiled, compile_ms / 1000, cached, report.wall_ms / 1000);
+  if (!rules.empty())
+    std::cout << fmt::format("--prune {} would skip {} of them\n", rules.text(), would_prune);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 // usage errors (exit 2, one line) for unknown or uncompilable architectures.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "temp_dir.hpp"
@@ -67,6 +68,30 @@ TEST_F(AnalyzeCli, CsvAndTableCarryTheSameColumns) {
   EXPECT_NE(table.out.find("occupancy"), std::string::npos);
   EXPECT_NE(table.out.find("arithmetic intensity"), std::string::npos);
   EXPECT_NE(table.out.find("2 analysed"), std::string::npos) << table.out;
+}
+
+TEST_F(AnalyzeCli, PruneMarksTheVariantsTuningWouldSkip) {
+  // occupancy<1 keeps only fully occupied variants: some of the sample are not.
+  const auto r = analyze({"matmul", "--shape", "128x128x128", "--arch", "sm_90", "--limit", "8",
+                          "--prune", "occupancy<1", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  int marked = 0;
+  for (const auto& v : doc["variants"]) {
+    const bool full = v["occupancy"].get<double>() >= 1.0;
+    EXPECT_EQ(v["pruned_by"].is_null(), full) << v.dump();
+    if (!full) {
+      ++marked;
+      EXPECT_TRUE(v["pruned_by"].get<std::string>().starts_with("pruned by 'occupancy<1'"));
+    }
+  }
+  const auto table = analyze({"matmul", "--shape", "128x128x128", "--arch", "sm_90", "--limit", "8",
+                              "--prune", "occupancy<1"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find(fmt::format("--prune occupancy<1 would skip {} of them", marked)),
+            std::string::npos)
+      << table.out;
+  EXPECT_EQ(analyze({"matmul", "--prune", "spils"}).exit_code, 2);
 }
 
 TEST_F(AnalyzeCli, BadInputIsAOneLineUsageError) {
