@@ -94,6 +94,20 @@ TEST_F(AnalyzeCli, PruneMarksTheVariantsTuningWouldSkip) {
   EXPECT_EQ(analyze({"matmul", "--prune", "spils"}).exit_code, 2);
 }
 
+TEST_F(AnalyzeCli, TunePruneIsAUsageErrorWhereTheBackendCannotJudge) {
+  const std::string db = (cache_.path() / "results.db").string();
+  auto r = test::run_command(KTUNE_BINARY, {"tune", "matmul", "--backend", "opencl", "--shape",
+                                            "16x16x16", "--prune", "spills", "--db", db});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(test::lines(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("--prune spills: the opencl backend does not report"), std::string::npos)
+      << r.err;
+  r = test::run_command(KTUNE_BINARY, {"tune", "matmul", "--backend", "opencl", "--prune",
+                                       "occupancy<1.5", "--db", db});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("fraction in (0, 1]"), std::string::npos) << r.err;
+}
+
 TEST_F(AnalyzeCli, BadInputIsAOneLineUsageError) {
   auto r = analyze({"matmul", "--arch", "sm_91"});
   EXPECT_EQ(r.exit_code, 2);
