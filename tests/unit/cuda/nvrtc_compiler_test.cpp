@@ -160,6 +160,19 @@ TEST(CompileCache, DamagedEntriesAreRecompiledNotTrusted) {
   EXPECT_TRUE(compiler.compile(accumulate(3), "sm_90").from_cache);  // and rewritten whole
 }
 
+TEST(CompileCache, ConcurrentWritersOfOneEntryLeaveAWholeEntry) {
+  test::TempDir dir;
+  const NvrtcCompiler compiler(CompileCache(dir.path()));
+  const std::vector<KernelSource> same(4, accumulate(7));  // four threads, one key
+  for (const auto& r : compiler.compile_all(same, "sm_80", 4))
+    ASSERT_TRUE(r.compiled) << r.error;
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path()))
+    files += entry.is_regular_file();
+  EXPECT_EQ(files, 1) << "temporary files must not remain";
+  EXPECT_TRUE(compiler.compile(accumulate(7), "sm_80").from_cache);
+}
+
 TEST(CompileCache, KeyDependsOnEveryInput) {
   const KernelSource s = accumulate(4);
   const auto base = cache_key(s, "sm_90", "nvrtc 13.0", "-x");
