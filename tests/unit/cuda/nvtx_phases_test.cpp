@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -31,7 +32,13 @@ const std::string& record_path() {
   return path;
 }
 // Before main: no NVTX call can precede the injection settings.
-const bool g_injected = !record_path().empty();
+// The record is removed at exit (registered after the path exists, so it runs before the path's
+// destructor).
+const bool g_injected = [] {
+  const bool set = !record_path().empty();
+  std::atexit([] { std::remove(record_path().c_str()); });
+  return set;
+}();
 
 std::vector<std::string> recorded() {
   std::ifstream in(record_path());
