@@ -16,9 +16,12 @@ struct Command {
 const std::vector<Command>& commands();
 
 int run_analyze(const std::vector<std::string>& args);
+int run_baseline(const std::vector<std::string>& args);
 int run_db(const std::vector<std::string>& args);
 int run_devices(const std::vector<std::string>& args);
 int run_import(const std::vector<std::string>& args);
+int run_metrics(const std::vector<std::string>& args);
+int run_profile(const std::vector<std::string>& args);
 int run_query(const std::vector<std::string>& args);
 int run_tune(const std::vector<std::string>& args);
 

@@ -18,6 +18,12 @@ const std::vector<Command>& commands() {
        run_query},
       {"import", "store Kernel Tuner or T4 recorded searches as measurements", run_import},
       {"db", "merge, export, inspect or check a results database", run_db},
+      {"baseline", "time the best CPU implementation of a kernel (OpenBLAS, oneDNN)",
+       run_baseline},
+      {"profile", "one variant in full: time, counters, occupancy, roofline, vs the CPU",
+       run_profile},
+      {"metrics", "the hardware counters ktune collects on a GPU chip (offline, CUPTI)",
+       run_metrics},
       {"analyze", "compile variants for a GPU architecture offline: registers, spills, occupancy",
        run_analyze},
   };

@@ -5,12 +5,14 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/statistics.hpp"
 #include "kernels/verify.hpp"
+#include "profiles/metrics/derived.hpp"
 
 namespace ktune::profiles {
 namespace {
@@ -165,7 +167,7 @@ Evaluation KernelEvaluator::evaluate(const tuner::Config& config) {
         run_once(prepared);
     }
 
-    ScopedPhase timing(observer, phase(Phase::timing, text, variant));
+    std::optional<ScopedPhase> timing(std::in_place, observer, phase(Phase::timing, text, variant));
     const auto timing_start = std::chrono::steady_clock::now();
     while (static_cast<int>(result.samples_ms.size()) < options_.max_runs) {
       if (options_.flush_caches) device_.flush_caches();
@@ -175,7 +177,19 @@ Evaluation KernelEvaluator::evaluate(const tuner::Config& config) {
       if (summarize(result.samples_ms).relative_ci_width() <= options_.target_relative_ci) break;
       if (elapsed_ms(timing_start) > options_.max_seconds_per_variant * 1000) break;
     }
+    timing.reset();
     result.time = summarize(result.samples_ms);
+    if (options_.profile) {
+      // Counters come from a run of their own after timing: profiling never overlaps timing.
+      ScopedPhase marker(observer, phase(Phase::profiling, text, variant));
+      result.metrics = device_.profile(*prepared.program, prepared.plan.geometry,
+                                       prepared.plan.args, buffer_views_, options_.counters);
+    }
+    auto inputs = metrics::inputs_for(result, device_.info(), family_.flops(problem_),
+                                      family_.min_bytes(problem_));
+    if (options_.cpu_baseline_ms > 0) inputs.cpu_baseline_ms = options_.cpu_baseline_ms;
+    for (auto& m : metrics::derive(inputs))
+      result.metrics.push_back(std::move(m));
     result.outcome = Outcome::correct;
     if (kept_.size() >= kMaxKeptPrograms) kept_.erase(kept_.begin());
     kept_.insert_or_assign(config, std::move(prepared));

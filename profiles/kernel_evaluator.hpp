@@ -25,6 +25,9 @@ struct MeasureOptions {
   std::uint64_t seed = 1;                // of the random inputs
   bool flush_caches = true;              // before every timed run, where the backend can
   PruneRules prune;                      // drop variants after compiling, before running
+  bool profile = true;                   // counters from a separate run after timing, if any
+  CounterRequest counters;               // what that run collects besides the standard set
+  double cpu_baseline_ms = 0;            // CPU baseline median (0: none): speedup_vs_cpu
 };
 
 class KernelEvaluator final : public Evaluator {
