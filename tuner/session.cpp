@@ -4,6 +4,26 @@
 #include <chrono>
 
 namespace ktune::tuner {
+namespace {
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// The configuration's typed values, for the database (queryable as integers there).
+db::RecordExtras typed_values(const Space& space, const Config& config) {
+  db::RecordExtras extras;
+  for (std::size_t i = 0; i < space.params().size() && i < config.values.size(); ++i) {
+    const auto& p = space.params()[i];
+    const char* kind = p.kind == Param::Kind::boolean  ? "boolean"
+                       : p.kind == Param::Kind::choice ? "choice"
+                                                       : "integer";
+    extras.params.push_back({p.name, kind, config.values[i], p.format(config.values[i])});
+  }
+  return extras;
+}
+
+}  // namespace
 
 std::optional<double> TuneResult::speedup_over_default() const {
   if (!best || !default_config) return std::nullopt;
@@ -14,56 +34,114 @@ std::optional<double> TuneResult::speedup_over_default() const {
 }
 
 Session::Session(const Space& space, profiles::Evaluator& evaluator, Strategy& strategy,
-                 db::Store* store, std::int64_t session_id)
+                 db::Store* store, std::int64_t session_id, SessionOptions options)
     : space_(space),
       evaluator_(evaluator),
       strategy_(strategy),
       store_(store),
-      session_id_(session_id) {}
+      session_id_(session_id),
+      options_(options) {}
 
-const EvaluatedConfig& Session::evaluate(const Config& config, TuneResult& result) {
-  EvaluatedConfig entry{result.evaluations.size() + 1, config, evaluator_.evaluate(config)};
-  if (store_) store_->record(session_id_, space_.canonical(config), entry.evaluation);
-  strategy_.tell(config, entry.evaluation);
-  seen_.insert(config);
+void Session::resume(std::vector<std::pair<Config, Evaluation>> stored) {
+  stored_ = std::move(stored);
+  stored_position_.clear();
+  for (std::size_t i = 0; i < stored_.size(); ++i)
+    stored_position_.emplace(stored_[i].first, i);  // a repeated configuration keeps its first
+}
+
+double Session::clock() const {
+  // Stored evaluations count with their recorded cost; this run with the wall clock, or with
+  // the evaluations' costs when simulated.
+  if (options_.simulated_time) return spent_ms_ / 1000.0;
+  return spent_ms_ / 1000.0 + (now_seconds() - wall_origin_);
+}
+
+void Session::add(const Config& config, Evaluation evaluation, bool resumed, TuneResult& result) {
+  if (resumed || options_.simulated_time) spent_ms_ += evaluation.cost_ms;
+  if (!resumed && store_)
+    store_->record(session_id_, space_.canonical(config), evaluation, typed_values(space_, config));
+  strategy_.tell(config, evaluation);
+  EvaluatedConfig entry{result.evaluations.size() + 1, config, std::move(evaluation), resumed, 0};
+  entry.at_seconds = clock();
+  position_.emplace(config, result.evaluations.size());
+  if (resumed) ++result.resumed;
   result.evaluations.push_back(std::move(entry));
   const auto& latest = result.evaluations.back();
   if (auto ms = latest.evaluation.objective_ms()) {
     if (!result.best || *ms < *result.evaluations[*result.best].evaluation.objective_ms())
       result.best = result.evaluations.size() - 1;
   }
-  return latest;
+}
+
+void Session::serve_all_stored(TuneResult& result) {
+  // The strategy went another way than the stored run (a different version, say): tell it
+  // everything stored that it has not seen, in the stored order; nothing is measured twice.
+  for (auto& [config, evaluation] : stored_) {
+    auto it = stored_position_.find(config);
+    if (it == stored_position_.end() || position_.contains(config)) continue;
+    stored_position_.erase(it);
+    add(config, std::move(evaluation), true, result);
+  }
+  stored_position_.clear();
 }
 
 TuneResult Session::run(const Budget& budget, std::size_t space_size, const std::atomic<bool>* stop,
                         const Progress& progress) {
   TuneResult result;
-  const auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
+  position_.clear();
+  spent_ms_ = 0;
+  wall_origin_ = now_seconds();
+  std::size_t since_improvement = 0;
+  std::optional<std::size_t> last_best;
+
   auto out_of_budget = [&]() -> bool {
-    if (budget.evaluations && result.evaluations.size() >= *budget.evaluations) {
-      result.stop_reason = "evaluation budget";
-      return true;
-    }
-    if (budget.seconds && elapsed() >= *budget.seconds) {
-      result.stop_reason = "time budget";
-      return true;
-    }
     if (stop && stop->load()) {
       result.stop_reason = "interrupted";
       result.interrupted = true;
       return true;
     }
+    // What was stored is already paid for: it is served whatever the budget.
+    if (!stored_position_.empty()) return false;
+    if (budget.evaluations && result.evaluations.size() >= *budget.evaluations) {
+      result.stop_reason = "evaluation budget";
+      return true;
+    }
+    if (budget.seconds && clock() >= *budget.seconds) {
+      result.stop_reason = "time budget";
+      return true;
+    }
+    if (budget.stagnation && since_improvement >= *budget.stagnation) {
+      result.stop_reason = "stagnation";
+      return true;
+    }
     return false;
+  };
+  auto evaluate = [&](const Config& config) {
+    if (auto it = stored_position_.find(config); it != stored_position_.end()) {
+      Evaluation stored = std::move(stored_[it->second].second);
+      stored_position_.erase(it);
+      add(config, std::move(stored), true, result);
+    } else {
+      if (!stored_position_.empty()) {
+        serve_all_stored(result);
+        if (position_.contains(config)) return;
+      }
+      add(config, evaluator_.evaluate(config), false, result);
+    }
+    if (result.best != last_best) {
+      last_best = result.best;
+      since_improvement = 0;
+    } else {
+      ++since_improvement;
+    }
+    result.elapsed_seconds = clock();
+    if (progress) progress(result, space_size);
   };
 
   const Config default_config = space_.default_config();
-  if (space_.is_valid(default_config) && !out_of_budget()) {
-    evaluate(default_config, result);
-    result.default_config = 0;
-    if (progress) progress(result, space_size);
+  if (options_.evaluate_default_first && space_.is_valid(default_config) && !out_of_budget()) {
+    evaluate(default_config);
+    result.default_config = position_.at(default_config);
   }
   // A strategy that only proposes known points has nothing left to learn.
   const std::size_t max_revisits = std::max<std::size_t>(10'000, 4 * space_size);
@@ -71,13 +149,13 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
   while (!out_of_budget()) {
     auto next = strategy_.next();
     if (!next) {
+      serve_all_stored(result);
       result.stop_reason = "space exhausted";
       break;
     }
-    if (seen_.contains(*next)) {
+    if (auto it = position_.find(*next); it != position_.end()) {
       // A revisit costs no evaluation: tell the strategy what it already cost.
-      for (const auto& e : result.evaluations)
-        if (e.config == *next) strategy_.tell(e.config, e.evaluation);
+      strategy_.tell(*next, result.evaluations[it->second].evaluation);
       if (++revisits > max_revisits) {
         result.stop_reason = "strategy proposes only evaluated configurations";
         break;
@@ -85,10 +163,13 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
       continue;
     }
     revisits = 0;
-    evaluate(*next, result);
-    if (progress) progress(result, space_size);
+    evaluate(*next);
   }
-  result.elapsed_seconds = elapsed();
+  if (options_.evaluate_default_first && !result.default_config) {
+    if (auto it = position_.find(default_config); it != position_.end())
+      result.default_config = it->second;
+  }
+  result.elapsed_seconds = clock();
   return result;
 }
 

@@ -1,14 +1,18 @@
 #pragma once
 // A tuning session: asks the strategy for configurations, has the evaluator measure them,
-// records every evaluation in the store as it happens, and stops on budget, exhaustion or
-// request. The default configuration is always evaluated first, so the speed-up of the winner
-// over it is measured rather than assumed.
+// records every evaluation in the store as it happens, and stops on budget, stagnation,
+// exhaustion or request. With real kernels the default configuration is evaluated first, so
+// the speed-up of the winner over it is measured rather than assumed. A session resumes from
+// what an earlier run of it stored: those evaluations are served to the strategy again, in
+// their order, without measuring anything twice, so a deterministic strategy continues exactly
+// where it stopped.
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/evaluation.hpp"
@@ -19,15 +23,26 @@
 
 namespace ktune::tuner {
 
+// Limits of a session, counted over the whole session (a resumed run included).
 struct Budget {
   std::optional<std::size_t> evaluations;  // unique configurations evaluated
-  std::optional<double> seconds;           // wall time (or simulated time in a replay)
+  std::optional<double> seconds;           // tuning time: wall time, or simulated in a replay
+  std::optional<std::size_t> stagnation;   // evaluations in a row without a better best
+};
+
+struct SessionOptions {
+  bool evaluate_default_first = true;
+  // The session clock is the sum of the evaluations' costs (Evaluation::cost_ms), as in a
+  // replay, where each evaluation costs what the recorded tuner paid for it.
+  bool simulated_time = false;
 };
 
 struct EvaluatedConfig {
   std::size_t index = 0;  // 1-based, in evaluation order; a revisit costs nothing
   Config config;
   Evaluation evaluation;
+  bool resumed = false;   // served from the store, not measured in this run
+  double at_seconds = 0;  // session time when it was done
 };
 
 struct TuneResult {
@@ -35,7 +50,8 @@ struct TuneResult {
   std::optional<std::size_t> best;            // into `evaluations`
   std::optional<std::size_t> default_config;  // into `evaluations`
   std::string stop_reason;                    // "space exhausted", "evaluation budget", ...
-  double elapsed_seconds = 0;
+  double elapsed_seconds = 0;                 // session time (simulated in a replay)
+  std::size_t resumed = 0;                    // evaluations served from the store
   bool interrupted = false;
 
   // Median time of the default configuration over that of the best; nullopt unless both ran.
@@ -48,21 +64,32 @@ class Session {
 
   // `store` may be null (nothing recorded); `session_id` identifies the stored session.
   Session(const Space& space, profiles::Evaluator& evaluator, Strategy& strategy, db::Store* store,
-          std::int64_t session_id);
+          std::int64_t session_id, SessionOptions options = {});
+
+  // What an earlier run of this session stored, in the order it was evaluated (cost_ms as
+  // well as it is known: it counts against the time budget). Served instead of measured.
+  void resume(std::vector<std::pair<Config, Evaluation>> stored);
 
   // Runs until the strategy is done, the budget is spent, or *stop becomes true.
   TuneResult run(const Budget& budget, std::size_t space_size,
                  const std::atomic<bool>* stop = nullptr, const Progress& progress = {});
 
  private:
-  const EvaluatedConfig& evaluate(const Config& config, TuneResult& result);
+  void add(const Config& config, Evaluation evaluation, bool resumed, TuneResult& result);
+  void serve_all_stored(TuneResult& result);
+  double clock() const;
 
   const Space& space_;
   profiles::Evaluator& evaluator_;
   Strategy& strategy_;
   db::Store* store_;
   std::int64_t session_id_;
-  std::unordered_set<Config, ConfigHash> seen_;
+  SessionOptions options_;
+  std::unordered_map<Config, std::size_t, ConfigHash> position_;  // into result.evaluations
+  std::vector<std::pair<Config, Evaluation>> stored_;
+  std::unordered_map<Config, std::size_t, ConfigHash> stored_position_;  // not yet served
+  double spent_ms_ = 0;  // cost of the evaluations so far (simulated clock, stored evaluations)
+  double wall_origin_ = 0;
 };
 
 }  // namespace ktune::tuner

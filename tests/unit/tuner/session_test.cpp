@@ -1,0 +1,177 @@
+#include "tuner/session.hpp"
+
+#include <gtest/gtest.h>
+
+#include "db/store.hpp"
+#include "synthetic.hpp"
+
+namespace ktune::tuner {
+namespace {
+
+struct Run {
+  TuneResult result;
+  std::vector<Config> order;
+};
+
+Run run(const Space& space, test::SyntheticEvaluator& evaluator, const std::string& strategy,
+        const Budget& budget, std::vector<std::pair<Config, Evaluation>> stored = {},
+        SessionOptions options = {}, const std::atomic<bool>* stop = nullptr,
+        db::Store* store = nullptr, std::int64_t session_id = 0) {
+  auto s = make_strategy(strategy, space, space.enumerate(), 7);
+  Session session(space, evaluator, *s, store, session_id, options);
+  session.resume(std::move(stored));
+  Run r;
+  r.result = session.run(budget, space.enumerate().size(), stop);
+  for (const auto& e : r.result.evaluations)
+    r.order.push_back(e.config);
+  return r;
+}
+
+std::vector<std::pair<Config, Evaluation>> as_stored(const TuneResult& r) {
+  std::vector<std::pair<Config, Evaluation>> stored;
+  for (const auto& e : r.evaluations)
+    stored.emplace_back(e.config, e.evaluation);
+  return stored;
+}
+
+TEST(Session, DefaultFirstThenTheStrategyWithinTheEvaluationBudget) {
+  const Space space = test::synthetic_space();
+  test::SyntheticEvaluator evaluator(space);
+  Budget budget;
+  budget.evaluations = 12;
+  const auto r = run(space, evaluator, "auto", budget).result;
+  ASSERT_EQ(r.evaluations.size(), 12u);
+  EXPECT_EQ(r.stop_reason, "evaluation budget");
+  EXPECT_EQ(r.evaluations[0].config, space.default_config());
+  ASSERT_TRUE(r.default_config);
+  EXPECT_EQ(*r.default_config, 0u);
+  ASSERT_TRUE(r.speedup_over_default());
+  EXPECT_GE(*r.speedup_over_default(), 1.0);
+}
+
+TEST(Session, SimulatedTimeBudgetCountsTheEvaluationsCosts) {
+  const Space space = test::synthetic_space();
+  test::SyntheticEvaluator evaluator(space);
+  Budget budget;
+  budget.seconds = 20.5;  // each synthetic evaluation costs one simulated second
+  SessionOptions options;
+  options.simulated_time = true;
+  const auto r = run(space, evaluator, "random", budget, {}, options).result;
+  EXPECT_EQ(r.stop_reason, "time budget");
+  EXPECT_EQ(r.evaluations.size(), 21u);
+  EXPECT_DOUBLE_EQ(r.elapsed_seconds, 21.0);
+  EXPECT_DOUBLE_EQ(r.evaluations[4].at_seconds, 5.0);
+}
+
+TEST(Session, StopsOnStagnation) {
+  const Space space = test::synthetic_space();
+  test::SyntheticEvaluator evaluator(space);
+  Budget budget;
+  budget.stagnation = 15;
+  const auto r = run(space, evaluator, "exhaustive", budget).result;
+  EXPECT_EQ(r.stop_reason, "stagnation");
+  ASSERT_TRUE(r.best);
+  // The best came exactly 15 evaluations before the end.
+  EXPECT_EQ(r.evaluations.size() - 1 - *r.best, 15u);
+}
+
+TEST(Session, StopsWhenAsked) {
+  const Space space = test::synthetic_space();
+  test::SyntheticEvaluator evaluator(space);
+  std::atomic<bool> stop{true};
+  const auto r = run(space, evaluator, "auto", {}, {}, {}, &stop).result;
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_EQ(r.stop_reason, "interrupted");
+  EXPECT_TRUE(r.evaluations.empty());
+}
+
+TEST(Session, ResumeContinuesTheSameSearchWithoutMeasuringAgain) {
+  const Space space = test::synthetic_space();
+  for (const char* strategy : {"auto", "bayes", "genetic", "annealing", "random", "exhaustive"}) {
+    test::SyntheticEvaluator whole_evaluator(space);
+    Budget forty;
+    forty.evaluations = 40;
+    const auto whole = run(space, whole_evaluator, strategy, forty);
+
+    // Interrupted after 17 evaluations, then resumed with the same budget.
+    test::SyntheticEvaluator first_evaluator(space);
+    Budget seventeen;
+    seventeen.evaluations = 17;
+    const auto first = run(space, first_evaluator, strategy, seventeen);
+    test::SyntheticEvaluator resumed_evaluator(space);
+    const auto resumed = run(space, resumed_evaluator, strategy, forty, as_stored(first.result));
+
+    EXPECT_EQ(resumed.order, whole.order) << strategy << " restarted instead of continuing";
+    EXPECT_EQ(resumed.result.resumed, 17u) << strategy;
+    // Nothing stored was measured again: exactly the 23 new ones were.
+    EXPECT_EQ(resumed_evaluator.evaluations.size(), 23u) << strategy;
+    for (const auto& config : first.order)
+      EXPECT_FALSE(resumed_evaluator.evaluations.contains(config)) << strategy;
+    EXPECT_TRUE(resumed.result.evaluations[0].resumed);
+    EXPECT_FALSE(resumed.result.evaluations[17].resumed);
+    EXPECT_EQ(resumed.result.evaluations[17].index, 18u);
+  }
+}
+
+TEST(Session, StoredEvaluationsAreServedWhateverTheBudget) {
+  const Space space = test::synthetic_space();
+  test::SyntheticEvaluator first_evaluator(space);
+  Budget thirty;
+  thirty.evaluations = 30;
+  const auto first = run(space, first_evaluator, "genetic", thirty);
+  test::SyntheticEvaluator again(space);
+  Budget ten;
+  ten.evaluations = 10;
+  const auto resumed = run(space, again, "genetic", ten, as_stored(first.result));
+  EXPECT_EQ(resumed.result.evaluations.size(), 30u);
+  EXPECT_TRUE(again.evaluations.empty());
+  EXPECT_EQ(resumed.result.stop_reason, "evaluation budget");
+}
+
+TEST(Session, StoredEvaluationsTheStrategyWouldNotProposeAreStillServed) {
+  // A session stored by another strategy (or another version of one): its evaluations are all
+  // told, none is measured again, and the search goes on from there.
+  const Space space = test::synthetic_space();
+  test::SyntheticEvaluator first_evaluator(space);
+  Budget twenty;
+  twenty.evaluations = 20;
+  const auto first = run(space, first_evaluator, "random", twenty);
+  test::SyntheticEvaluator again(space);
+  Budget thirty;
+  thirty.evaluations = 30;
+  const auto resumed = run(space, again, "exhaustive", thirty, as_stored(first.result));
+  EXPECT_EQ(resumed.result.evaluations.size(), 30u);
+  EXPECT_EQ(resumed.result.resumed, 20u);
+  EXPECT_EQ(again.evaluations.size(), 10u);
+  for (const auto& config : first.order)
+    EXPECT_FALSE(again.evaluations.contains(config));
+}
+
+TEST(Session, RecordsEveryMeasuredEvaluationOnce) {
+  const Space space = test::synthetic_space();
+  auto store = db::Store::open_in_memory();
+  db::SessionRecord record;
+  record.family = "synthetic";
+  record.problem.family = "synthetic";
+  record.problem.dims = {{"n", 1}};
+  record.strategy = "auto";
+  record.seed = 7;
+  record.tool_version = "test";
+  const auto id = store.begin_session(record);
+  test::SyntheticEvaluator evaluator(space);
+  Budget ten;
+  ten.evaluations = 10;
+  const auto first = run(space, evaluator, "auto", ten, {}, {}, nullptr, &store, id);
+  EXPECT_EQ(store.count_evaluations(id), 10);
+  Budget fifteen;
+  fifteen.evaluations = 15;
+  test::SyntheticEvaluator again(space);
+  run(space, again, "auto", fifteen, as_stored(first.result), {}, nullptr, &store, id);
+  EXPECT_EQ(store.count_evaluations(id), 15) << "resumed evaluations must not be stored twice";
+  const auto stored = store.evaluations(id);
+  ASSERT_EQ(stored.size(), 15u);
+  EXPECT_EQ(stored[0].config, space.canonical(space.default_config()));
+}
+
+}  // namespace
+}  // namespace ktune::tuner

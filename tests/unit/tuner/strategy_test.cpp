@@ -1,0 +1,148 @@
+#include "tuner/strategy.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/error.hpp"
+#include "synthetic.hpp"
+#include "tuner/session.hpp"
+
+namespace ktune::tuner {
+namespace {
+
+std::vector<Config> evaluated_order(const TuneResult& r) {
+  std::vector<Config> order;
+  for (const auto& e : r.evaluations)
+    order.push_back(e.config);
+  return order;
+}
+
+TuneResult tune(const std::string& strategy, std::uint64_t seed, std::optional<std::size_t> budget,
+                const Space& space, test::SyntheticEvaluator& evaluator) {
+  auto s = make_strategy(strategy, space, space.enumerate(), seed);
+  SessionOptions options;
+  options.evaluate_default_first = false;
+  Session session(space, evaluator, *s, nullptr, 0, options);
+  Budget b;
+  b.evaluations = budget;
+  return session.run(b, space.enumerate().size());
+}
+
+Config optimum(const Space& space) {
+  Config best;
+  double best_ms = 1e300;
+  for (const auto& c : space.enumerate())
+    if (!test::SyntheticEvaluator::fails(space, c) &&
+        test::SyntheticEvaluator::time_ms(space, c) < best_ms) {
+      best_ms = test::SyntheticEvaluator::time_ms(space, c);
+      best = c;
+    }
+  return best;
+}
+
+TEST(Strategies, NamesAreKnownAndAutoIsTheDefault) {
+  EXPECT_EQ(strategy_names().front(), "auto");
+  for (const char* name : {"auto", "bayes", "genetic", "annealing", "random", "exhaustive"})
+    EXPECT_NO_THROW(require_strategy(name)) << name;
+  try {
+    require_strategy("magic");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown strategy 'magic' (accepted: auto,"),
+              std::string::npos);
+  }
+}
+
+TEST(Strategies, EveryStrategyCoversTheSpaceAndFindsTheOptimum) {
+  const Space space = test::synthetic_space();
+  const auto valid = space.enumerate();
+  const Config best = optimum(space);
+  for (const auto& name : strategy_names()) {
+    test::SyntheticEvaluator evaluator(space);
+    const auto r = tune(name, 3, std::nullopt, space, evaluator);
+    EXPECT_EQ(r.stop_reason, "space exhausted") << name;
+    // Every point once: nothing measured twice, failures included.
+    EXPECT_EQ(r.evaluations.size(), valid.size()) << name;
+    EXPECT_EQ(evaluator.evaluations.size(), valid.size()) << name;
+    for (const auto& [config, count] : evaluator.evaluations)
+      EXPECT_EQ(count, 1) << name << " " << space.canonical(config);
+    ASSERT_TRUE(r.best) << name;
+    EXPECT_EQ(r.evaluations[*r.best].config, best) << name;
+    for (std::size_t i = 0; i < r.evaluations.size(); ++i)
+      EXPECT_EQ(r.evaluations[i].index, i + 1);
+  }
+}
+
+TEST(Strategies, SearchingStrategiesFindTheOptimumWellBeforeTheEnd) {
+  // 330-odd points; a search that learns finds the optimum in a fraction of them (random
+  // search needs half the space on average).
+  const Space space = test::synthetic_space();
+  const Config best = optimum(space);
+  for (const char* name : {"auto", "bayes", "genetic", "annealing"}) {
+    std::size_t found = 0;
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      test::SyntheticEvaluator evaluator(space);
+      const auto r = tune(name, seed, 150, space, evaluator);
+      if (r.best && r.evaluations[*r.best].config == best) ++found;
+    }
+    EXPECT_GE(found, 4u) << name << " found the optimum in " << found << " of 5 runs";
+  }
+}
+
+TEST(Strategies, DeterministicBySeed) {
+  const Space space = test::synthetic_space();
+  for (const auto& name : strategy_names()) {
+    test::SyntheticEvaluator e1(space), e2(space), e3(space);
+    const auto a = evaluated_order(tune(name, 42, 60, space, e1));
+    const auto b = evaluated_order(tune(name, 42, 60, space, e2));
+    const auto c = evaluated_order(tune(name, 43, 60, space, e3));
+    EXPECT_EQ(a, b) << name;
+    if (name != "exhaustive") {
+      EXPECT_NE(a, c) << name << " ignores its seed";
+    }
+  }
+}
+
+TEST(Strategies, FailedPointsAreSeenAsInvalid) {
+  // All failures are evaluated at most once and never become the best.
+  const Space space = test::synthetic_space();
+  for (const auto& name : strategy_names()) {
+    test::SyntheticEvaluator evaluator(space);
+    const auto r = tune(name, 5, 200, space, evaluator);
+    ASSERT_TRUE(r.best);
+    EXPECT_TRUE(r.evaluations[*r.best].evaluation.ok());
+    for (const auto& e : r.evaluations)
+      if (test::SyntheticEvaluator::fails(space, e.config)) {
+        EXPECT_EQ(e.evaluation.outcome, Outcome::launch_error);
+        EXPECT_FALSE(e.evaluation.objective_ms());
+      }
+  }
+}
+
+TEST(Strategies, AcceptPointsTheyDidNotPropose) {
+  // The default configuration and resumed evaluations are told without being proposed.
+  const Space space = test::synthetic_space();
+  const auto valid = space.enumerate();
+  for (const auto& name : strategy_names()) {
+    auto s = make_strategy(name, space, valid, 1);
+    test::SyntheticEvaluator evaluator(space);
+    std::set<Config> told;
+    for (std::size_t i = 0; i < valid.size(); i += 7) {
+      s->tell(valid[i], evaluator.evaluate(valid[i]));
+      told.insert(valid[i]);
+    }
+    for (int k = 0; k < 20; ++k) {
+      auto next = s->next();
+      ASSERT_TRUE(next);
+      if (name != "exhaustive") {
+        EXPECT_FALSE(told.contains(*next)) << name;
+      }
+      s->tell(*next, evaluator.evaluate(*next));
+      told.insert(*next);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ktune::tuner
