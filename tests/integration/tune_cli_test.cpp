@@ -1,0 +1,433 @@
+// `ktune tune` end to end: the JSON contract, replays of recorded searches, budgets, resuming
+// after a budget, Ctrl-C or kill -9, and shards. Replays run without a device; one test tunes
+// a small matmul on the OpenCL device (PoCL in CI).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "db/store.hpp"
+#include "run_command.hpp"
+
+namespace ktune::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path kDatasets = KTUNE_DATASETS_DIR;
+
+class TuneCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("ktune-tune-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::map<std::string, std::string> env() const {
+    return {{"HOME", dir_.string()}, {"XDG_DATA_HOME", ""}, {"KTUNE_DB", ""}};
+  }
+  CommandResult ktune(const std::vector<std::string>& args) {
+    return run_command(KTUNE_BINARY, args, env());
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // A Kernel Tuner cache file of 6 x 4 x 2 = 48 entries, three of them failed, with a unique
+  // optimum at A=4, B=2, C=y.
+  std::string tiny_dataset() const {
+    json cache = json::object();
+    for (int a = 1; a <= 6; ++a)
+      for (int b : {1, 2, 4, 8})
+        for (const char* c : {"x", "y"}) {
+          json entry = {{"A", a}, {"B", b}, {"C", c}};
+          const std::string key = std::to_string(a) + "," + std::to_string(b) + "," + c;
+          if (key == "1,8,x")
+            entry["time"] = "CompilationFailedConfig";
+          else if (key == "6,1,y" || key == "2,4,x")
+            entry["time"] = "RuntimeFailedConfig";
+          else {
+            const double t = 1.0 + 0.1 * (a - 4) * (a - 4) + 0.3 * std::abs(b - 2) +
+                             (std::string(c) == "y" ? 0.0 : 0.25);
+            entry["time"] = t;
+            entry["times"] = {t * 0.99, t, t * 1.01};
+          }
+          entry["compile_time"] = 500.0;
+          entry["benchmark_time"] = 300.0;
+          entry["verification_time"] = 100.0;
+          entry["framework_time"] = 100.0;
+          cache[key] = entry;
+        }
+    json doc = {
+        {"device_name", "Tiny GPU"},
+        {"kernel_name", "tiny"},
+        {"problem_size", {64, 64}},
+        {"tune_params_keys", {"A", "B", "C"}},
+        {"tune_params", {{"A", {1, 2, 3, 4, 5, 6}}, {"B", {1, 2, 4, 8}}, {"C", {"x", "y"}}}},
+        {"objective", "time"},
+        {"cache", cache}};
+    const std::string file = path("tiny.json");
+    std::ofstream(file) << doc.dump();
+    return file;
+  }
+
+  static std::vector<std::string> configs(const json& doc) {
+    std::vector<std::string> list;
+    for (const auto& e : doc["evaluations"])
+      list.push_back(e["config"].dump());
+    return list;
+  }
+
+  // A usage error: exit code 2 and exactly one line on stderr that contains `fragment`.
+  static void expect_usage_error(const CommandResult& r, const std::string& fragment) {
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    const auto err = lines(r.err);
+    ASSERT_EQ(err.size(), 1u) << r.err;
+    EXPECT_NE(err[0].find(fragment), std::string::npos) << err[0];
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(TuneCli, ReplayFollowsTheJsonContract) {
+  const auto dataset = tiny_dataset();
+  auto r = ktune({"tune", "--dataset", dataset, "--db", path("r.db"), "--format", "json",
+                  "--budget-evals", "20", "--seed", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << "stderr must be empty when not a terminal: " << r.err;
+  // The top-level keys, in the order they are written.
+  std::vector<std::string> keys;
+  for (const char* key : {"\n  \"session\"", "\n  \"evaluations\"", "\n  \"best\""})
+    if (r.out.find(key) != std::string::npos) keys.push_back(key);
+  std::sort(keys.begin(), keys.end(),
+            [&](const auto& a, const auto& b) { return r.out.find(a) < r.out.find(b); });
+  for (auto& key : keys)
+    key = key.substr(4, key.size() - 5);
+  const auto doc = json::parse(r.out);
+  EXPECT_EQ(keys, (std::vector<std::string>{"session", "evaluations", "best"}));
+
+  const auto& session = doc["session"];
+  EXPECT_EQ(session["backend"], "replay");
+  EXPECT_EQ(session["device"], "Tiny GPU");
+  EXPECT_EQ(session["kernel"], "tiny");
+  EXPECT_EQ(session["strategy"], "auto");
+  EXPECT_EQ(session["seed"], 3);
+  EXPECT_EQ(session["space_size"], 48);
+  EXPECT_EQ(session["stop_reason"], "evaluation budget");
+  EXPECT_EQ(session["simulated_time"], true);
+
+  const auto& evaluations = doc["evaluations"];
+  ASSERT_EQ(evaluations.size(), 20u);
+  const std::set<std::string> outcomes{"correct",          "wrong_result", "compile_error",
+                                       "launch_error",     "timeout",      "invalid",
+                                       "resource_exceeded"};
+  std::set<std::string> distinct;
+  double best = 1e300;
+  for (std::size_t i = 0; i < evaluations.size(); ++i) {
+    const auto& e = evaluations[i];
+    EXPECT_EQ(e["index"], i + 1);
+    ASSERT_TRUE(e["config"].is_object());
+    EXPECT_EQ(e["config"].size(), 3u);
+    EXPECT_TRUE(e["config"]["A"].is_number_integer());
+    EXPECT_TRUE(e["config"]["C"] == "x" || e["config"]["C"] == "y");
+    EXPECT_TRUE(distinct.insert(e["config"].dump()).second) << "evaluated twice: " << e.dump();
+    EXPECT_TRUE(outcomes.contains(e["outcome"].get<std::string>())) << e.dump();
+    if (e["outcome"] == "correct") {
+      ASSERT_TRUE(e["objective_ms"].is_number()) << e.dump();
+      best = std::min(best, e["objective_ms"].get<double>());
+    } else {
+      EXPECT_TRUE(e["objective_ms"].is_null()) << e.dump();
+      EXPECT_EQ(e["outcome"], "invalid") << "a recorded failure replays as invalid";
+    }
+    // Simulated time: each entry costs its recorded 1000 ms.
+    EXPECT_DOUBLE_EQ(e["at_s"].get<double>(), static_cast<double>(i + 1));
+  }
+  ASSERT_TRUE(doc["best"].is_object());
+  EXPECT_DOUBLE_EQ(doc["best"]["objective_ms"].get<double>(), best);
+  EXPECT_TRUE(doc["best"]["config"].is_object());
+  EXPECT_DOUBLE_EQ(session["elapsed_s"].get<double>(), 20.0);
+
+  db::Store store = db::Store::open(path("r.db"));
+  ASSERT_EQ(store.sessions().size(), 1u);
+  EXPECT_EQ(store.sessions()[0].status, "completed");
+  EXPECT_EQ(store.count_evaluations(store.sessions()[0].id), 20);
+}
+
+TEST_F(TuneCli, ReplayFindsTheOptimumAndPrintsATable) {
+  const auto dataset = tiny_dataset();
+  auto r = ktune({"tune", "--dataset", dataset, "--db", path("t.db"), "--budget-evals", "40"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  EXPECT_NE(r.out.find("recorded ms"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("best: A=4,B=2,C=y  1.0000 ms"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("finalists"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("stored as session 1"), std::string::npos) << r.out;
+}
+
+TEST_F(TuneCli, ASeedGivesTheSameSearch) {
+  const auto dataset = tiny_dataset();
+  auto run = [&](const char* seed, const char* db) {
+    auto r = ktune({"tune", "--dataset", dataset, "--db", path(db), "--format", "json",
+                    "--budget-evals", "15", "--seed", seed});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return configs(json::parse(r.out));
+  };
+  EXPECT_EQ(run("5", "a.db"), run("5", "b.db"));
+  EXPECT_NE(run("5", "c.db"), run("6", "d.db"));
+}
+
+TEST_F(TuneCli, ExhaustiveIgnoresBudgetsOnlyWhenAsked) {
+  const auto dataset = tiny_dataset();
+  auto all = ktune(
+      {"tune", "--dataset", dataset, "--db", path("e.db"), "--format", "json", "--exhaustive"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const auto doc = json::parse(all.out);
+  EXPECT_EQ(doc["evaluations"].size(), 48u);
+  EXPECT_EQ(doc["session"]["stop_reason"], "space exhausted");
+  EXPECT_EQ(doc["session"]["strategy"], "exhaustive");
+  auto limited = ktune({"tune", "--dataset", dataset, "--db", path("e.db"), "--format", "json",
+                        "--strategy", "exhaustive", "--budget-evals", "5"});
+  ASSERT_EQ(limited.exit_code, 0) << limited.err;
+  EXPECT_EQ(json::parse(limited.out)["evaluations"].size(), 5u);
+  // The default time budget applies to --strategy exhaustive: 240 simulated seconds here.
+  auto timed = ktune({"tune", "--dataset", dataset, "--db", path("e.db"), "--format", "json",
+                      "--strategy", "exhaustive", "--budget-time", "10"});
+  ASSERT_EQ(timed.exit_code, 0) << timed.err;
+  EXPECT_EQ(json::parse(timed.out)["evaluations"].size(), 10u);
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--exhaustive", "--budget-evals", "5"}),
+                     "--exhaustive ignores budgets");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--exhaustive", "--strategy", "random"}),
+                     "--exhaustive");
+}
+
+TEST_F(TuneCli, ResumeAfterABudgetContinuesTheSameSearch) {
+  const auto dataset = tiny_dataset();
+  auto whole = ktune({"tune", "--dataset", dataset, "--db", path("whole.db"), "--format", "json",
+                      "--budget-evals", "30"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  auto first = ktune({"tune", "--dataset", dataset, "--db", path("part.db"), "--format", "json",
+                      "--budget-evals", "12"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto resumed = ktune({"tune", "--dataset", dataset, "--db", path("part.db"), "--format", "json",
+                        "--budget-evals", "30", "--resume"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const auto doc = json::parse(resumed.out);
+  EXPECT_EQ(configs(doc), configs(json::parse(whole.out)));
+  EXPECT_EQ(doc["session"]["id"], 1);
+  EXPECT_EQ(doc["session"]["resumed"], 12);
+  EXPECT_EQ(doc["evaluations"][11]["resumed"], true);
+  EXPECT_EQ(doc["evaluations"][12]["resumed"], false);
+  db::Store store = db::Store::open(path("part.db"));
+  ASSERT_EQ(store.sessions().size(), 1u);
+  EXPECT_EQ(store.count_evaluations(1), 30) << "nothing stored twice";
+  EXPECT_EQ(store.sessions()[0].status, "completed");
+
+  // By id, adopting the stored strategy and seed.
+  auto by_id = ktune({"tune", "--dataset", dataset, "--db", path("part.db"), "--format", "json",
+                      "--budget-evals", "31", "--resume", "1"});
+  ASSERT_EQ(by_id.exit_code, 0) << by_id.err;
+  EXPECT_EQ(json::parse(by_id.out)["evaluations"].size(), 31u);
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--db", path("part.db"), "--resume", "1",
+                            "--seed", "9"}),
+                     "--seed 1, not 9");
+  expect_usage_error(
+      ktune({"tune", "--dataset", dataset, "--db", path("part.db"), "--resume", "7"}),
+      "no such session");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--db", path("part.db"), "--resume",
+                            "--strategy", "genetic"}),
+                     "no session of tiny");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--db", path("part.db"), "--resume", "1",
+                            "--restrict", "A > 3"}),
+                     "repeat the session's");
+}
+
+// Starts ktune in the background with stdout and stderr discarded.
+pid_t start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    for (const auto& [key, value] : env)
+      value.empty() ? unsetenv(key.c_str()) : setenv(key.c_str(), value.c_str(), 1);
+    std::vector<char*> argv{const_cast<char*>(KTUNE_BINARY)};
+    for (const auto& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(KTUNE_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Waits until the database holds at least `count` evaluations of session 1.
+bool wait_for_evaluations(const std::string& db, std::int64_t count) {
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!fs::exists(db)) continue;
+    try {
+      db::Store store = db::Store::open(db);
+      if (!store.sessions().empty() && store.count_evaluations(1) >= count) return true;
+    } catch (const std::exception&) {
+      // Not created completely yet.
+    }
+  }
+  return false;
+}
+
+TEST_F(TuneCli, KillNineMidSessionThenResumeMeasuresNothingTwice) {
+  const std::string dataset = (kDatasets / "convolution_A4000.json.gz").string();
+  // Evaluations cost ~2.6 simulated seconds here: no time budget.
+  const std::vector<std::string> common{"tune",     "--dataset",     dataset,
+                                        "--format", "json",          "--budget-evals",
+                                        "120",      "--budget-time", "1e6"};
+  auto args = common;
+  args.insert(args.end(), {"--db", path("k.db"), "--replay-pace", "0.02"});  // ~50 ms each
+  const pid_t pid = start(args, env());
+  ASSERT_TRUE(wait_for_evaluations(path("k.db"), 15));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the session finished before it was killed";
+
+  std::int64_t stored = 0;
+  {
+    db::Store store = db::Store::open(path("k.db"));
+    ASSERT_EQ(store.sessions().size(), 1u);
+    EXPECT_EQ(store.sessions()[0].status, "running");
+    stored = store.count_evaluations(1);
+  }
+  EXPECT_GE(stored, 15);
+  EXPECT_LT(stored, 120);
+
+  auto resume_args = common;
+  resume_args.insert(resume_args.end(), {"--db", path("k.db"), "--resume"});
+  auto resumed = ktune(resume_args);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const auto doc = json::parse(resumed.out);
+  EXPECT_EQ(doc["session"]["resumed"], stored);
+  auto whole_args = common;
+  whole_args.insert(whole_args.end(), {"--db", path("w.db")});
+  auto whole = ktune(whole_args);
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_EQ(configs(doc), configs(json::parse(whole.out)));
+  db::Store store = db::Store::open(path("k.db"));
+  EXPECT_EQ(store.count_evaluations(1), 120);
+  EXPECT_EQ(store.sessions()[0].status, "completed");
+}
+
+TEST_F(TuneCli, CtrlCStopsCleanlyAndResumes) {
+  const std::string dataset = (kDatasets / "convolution_A4000.json.gz").string();
+  const pid_t pid = start({"tune", "--dataset", dataset, "--db", path("c.db"), "--budget-evals",
+                           "120", "--budget-time", "1e6", "--replay-pace", "0.02"},
+                          env());
+  ASSERT_TRUE(wait_for_evaluations(path("c.db"), 10));
+  ::kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  std::int64_t stored = 0;
+  {
+    db::Store store = db::Store::open(path("c.db"));
+    EXPECT_EQ(store.sessions()[0].status, "interrupted");
+    stored = store.count_evaluations(1);
+  }
+  auto resumed = ktune({"tune", "--dataset", dataset, "--db", path("c.db"), "--budget-evals", "120",
+                        "--budget-time", "1e6", "--resume", "--format", "json"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const auto doc = json::parse(resumed.out);
+  EXPECT_EQ(doc["session"]["resumed"], stored);
+  EXPECT_EQ(doc["evaluations"].size(), 120u);
+}
+
+TEST_F(TuneCli, ShardsSplitTheSpaceIntoDisjointParts) {
+  const auto dataset = tiny_dataset();
+  std::set<std::string> all;
+  std::size_t total = 0;
+  for (int i = 0; i < 3; ++i) {
+    const std::string shard = std::to_string(i) + "/3";
+    auto r = ktune({"tune", "--dataset", dataset, "--db", path("s" + std::to_string(i) + ".db"),
+                    "--format", "json", "--exhaustive", "--shard", shard});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto doc = json::parse(r.out);
+    EXPECT_EQ(doc["session"]["shard"], shard);
+    EXPECT_EQ(doc["session"]["space_size"], 16);
+    for (const auto& c : configs(doc)) {
+      EXPECT_TRUE(all.insert(c).second) << "in two shards: " << c;
+      ++total;
+    }
+  }
+  EXPECT_EQ(total, 48u);
+  EXPECT_EQ(all.size(), 48u);
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--shard", "3/3"}), "0..2");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--shard", "1-3"}), "i/N");
+}
+
+TEST_F(TuneCli, ReplayOptionsAreCheckedWithOneLineErrors) {
+  const auto dataset = tiny_dataset();
+  expect_usage_error(ktune({"tune", "--backend", "replay"}), "needs --dataset");
+  expect_usage_error(ktune({"tune", "--dataset", path("missing.json")}), "no such file");
+  expect_usage_error(ktune({"tune", "matmul", "--dataset", dataset}), "recorded ones");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--shape", "8x8x8"}), "--shape");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--backend", "opencl"}),
+                     "--backend opencl");
+  expect_usage_error(ktune({"tune", "matmul", "--replay-pace", "1"}), "--replay-pace");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--stagnation", "0"}), "--stagnation");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--budget-time", "-1"}), "--budget-time");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--finalist-rounds", "0"}),
+                     "--finalist-rounds");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--resume", "x"}), "session id");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--db", path("none.db"), "--resume"}),
+                     "no session of tiny");
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--set", "A=9"}), "accepted: 1, 2");
+}
+
+TEST_F(TuneCli, HelpNamesTheDefaultBudgetAndTheStrategies) {
+  auto r = ktune({"tune", "--help"});
+  ASSERT_EQ(r.exit_code, 0);
+  for (const char* text : {"--budget-time", "(=240)", "5 minutes", "--resume", "--shard",
+                           "--exhaustive", "--dataset", "auto: ", "bayes: ", "genetic: "})
+    EXPECT_NE(r.out.find(text), std::string::npos) << text;
+}
+
+TEST_F(TuneCli, KernelTuningReMeasuresTheFinalistsInterleaved) {
+  auto r = ktune({"tune", "matmul", "--shape", "32x32x32", "--db", path("m.db"), "--format", "json",
+                  "--budget-evals", "5", "--min-runs", "2", "--max-runs", "3", "--finalist-rounds",
+                  "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  const auto doc = json::parse(r.out);
+  EXPECT_EQ(doc["session"]["strategy"], "auto");
+  EXPECT_EQ(doc["evaluations"].size(), 5u);
+  EXPECT_EQ(doc["evaluations"][0]["resumed"], false);
+  const auto& best = doc["best"];
+  ASSERT_TRUE(best.is_object());
+  std::size_t correct = 0;
+  for (const auto& e : doc["evaluations"])
+    correct += e["outcome"] == "correct";
+  if (correct >= 2) {
+    EXPECT_EQ(best["remeasured"], true);
+    ASSERT_GE(best["finalists"].size(), 2u);
+    EXPECT_EQ(best["finalists"][0]["samples"], 6) << "2 rounds of 3 runs";
+    EXPECT_TRUE(best["p_value_vs_runner_up"].is_number());
+    EXPECT_FALSE(best["note"].get<std::string>().empty());
+  }
+  EXPECT_TRUE(best["speedup_over_default"].is_number());
+}
+
+}  // namespace
+}  // namespace ktune::test
