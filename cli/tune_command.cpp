@@ -236,6 +236,40 @@ void open_evaluator(const TuneOptions& o, Target& t) {
 
 // --- Resuming -----------------------------------------------------------------------------
 
+// What defines the searched space besides the kernel, problem and device, as the session's
+// settings store it; a session with other ones searched another space (another shard, say).
+std::map<std::string, std::string> space_settings(const TuneOptions& o) {
+  std::map<std::string, std::string> settings;
+  if (!o.shard.empty()) settings["shard"] = o.shard;
+  for (std::size_t i = 0; i < o.sets.size(); ++i)
+    settings[fmt::format("set.{}", i + 1)] = o.sets[i];
+  for (std::size_t i = 0; i < o.restricts.size(); ++i)
+    settings[fmt::format("restrict.{}", i + 1)] = o.restricts[i];
+  return settings;
+}
+
+// The first difference between a stored session's space settings and these, if any.
+std::optional<std::string> settings_differ(const db::StoredSession& s, const TuneOptions& o) {
+  auto space_only = [](const std::map<std::string, std::string>& all) {
+    std::map<std::string, std::string> kept;
+    for (const auto& [key, value] : all)
+      if (key == "shard" || key.starts_with("set.") || key.starts_with("restrict."))
+        kept.emplace(key, value);
+    return kept;
+  };
+  const auto stored = space_only(s.settings);
+  const auto given = space_settings(o);
+  if (stored == given) return std::nullopt;
+  auto describe = [](const std::map<std::string, std::string>& settings) {
+    std::string text;
+    for (const auto& [key, value] : settings)
+      text +=
+          fmt::format("{}--{} '{}'", text.empty() ? "" : " ", key.substr(0, key.find('.')), value);
+    return text.empty() ? std::string("none") : text;
+  };
+  return fmt::format("that session searched with {}, not {}", describe(stored), describe(given));
+}
+
 bool same_target(const db::StoredSession& s, const Target& t) {
   return s.family == t.kernel && s.problem == t.problem.canonical() &&
          s.backend == t.device.backend && s.device_fingerprint == t.device.fingerprint();
@@ -271,21 +305,27 @@ db::StoredSession session_to_resume(const db::Store& store, const std::string& d
     if (seed_given && s->seed != o.seed)
       throw UsageError(
           fmt::format("--resume {}: that session used --seed {}, not {}", id, s->seed, o.seed));
+    if (auto why = settings_differ(*s, o))
+      throw UsageError(
+          fmt::format("--resume {}: {} (repeat the session's --set, --restrict and "
+                      "--shard)",
+                      id, *why));
     o.strategy = s->strategy;
     o.seed = s->seed;
     return *s;
   }
   std::optional<db::StoredSession> latest, latest_unfinished;
   for (const auto& s : store.sessions()) {
-    if (!same_target(s, t) || s.strategy != o.strategy || s.seed != o.seed) continue;
+    if (!same_target(s, t) || s.strategy != o.strategy || s.seed != o.seed || settings_differ(s, o))
+      continue;
     latest = s;
     if (s.status != "completed") latest_unfinished = s;
   }
   if (latest_unfinished) return *latest_unfinished;
   if (latest) return *latest;
   throw UsageError(fmt::format(
-      "--resume: no session of {} {} on {} with strategy {} and seed {} in {} (give its id: "
-      "--resume ID)",
+      "--resume: no session of {} {} on {} with strategy {}, seed {} and these --set, --restrict "
+      "and --shard in {} (give its id: --resume ID)",
       t.kernel, t.problem.canonical(), t.device.name, o.strategy, o.seed, db_path));
 }
 
@@ -626,10 +666,9 @@ int run_tune(const std::vector<std::string>& args) {
                        {"max_runs", std::to_string(o.measure.max_runs)},
                        {"target_ci", fmt::format("{}", o.measure.target_relative_ci)},
                        {"timeout_ms", fmt::format("{}", o.measure.timeout_ms)}};
-    for (std::size_t i = 0; i < o.sets.size(); ++i)
-      record.settings[fmt::format("set.{}", i + 1)] = o.sets[i];
-    for (std::size_t i = 0; i < o.restricts.size(); ++i)
-      record.settings[fmt::format("restrict.{}", i + 1)] = o.restricts[i];
+    record.settings.merge(space_settings(o));
+    if (target.replay()) record.settings["dataset"] = o.dataset;
+    if (budget.stagnation) record.settings["stagnation"] = std::to_string(*budget.stagnation);
     if (target.family) {
       try {  // the kernel source, as compiled (the defines differ per configuration)
         record.source_hash = db::hash_text(

@@ -373,6 +373,22 @@ TEST_F(TuneCli, ShardsSplitTheSpaceIntoDisjointParts) {
   }
   EXPECT_EQ(total, 48u);
   EXPECT_EQ(all.size(), 48u);
+
+  // Two shards in one database: --resume continues the one it is given.
+  for (const char* shard : {"0/2", "1/2"})
+    ASSERT_EQ(ktune({"tune", "--dataset", dataset, "--db", path("both.db"), "--budget-evals", "5",
+                     "--shard", shard})
+                  .exit_code,
+              0);
+  auto resumed = ktune({"tune", "--dataset", dataset, "--db", path("both.db"), "--format", "json",
+                        "--budget-evals", "8", "--shard", "0/2", "--resume"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const auto doc = json::parse(resumed.out);
+  EXPECT_EQ(doc["session"]["id"], 1);
+  EXPECT_EQ(doc["session"]["resumed"], 5);
+  expect_usage_error(ktune({"tune", "--dataset", dataset, "--db", path("both.db"), "--resume", "2",
+                            "--shard", "0/2"}),
+                     "--shard '1/2'");
   expect_usage_error(ktune({"tune", "--dataset", dataset, "--shard", "3/3"}), "0..2");
   expect_usage_error(ktune({"tune", "--dataset", dataset, "--shard", "1-3"}), "i/N");
 }
