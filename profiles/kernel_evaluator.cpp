@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -191,8 +192,7 @@ Evaluation KernelEvaluator::evaluate(const tuner::Config& config) {
     for (auto& m : metrics::derive(inputs))
       result.metrics.push_back(std::move(m));
     result.outcome = Outcome::correct;
-    if (kept_.size() >= kMaxKeptPrograms) kept_.erase(kept_.begin());
-    kept_.insert_or_assign(config, std::move(prepared));
+    keep(config, std::move(prepared), result.time.median);
   } catch (const VariantFailure& failure) {
     result.outcome = failure.outcome();
     result.message = failure.what();
@@ -202,20 +202,32 @@ Evaluation KernelEvaluator::evaluate(const tuner::Config& config) {
   return result;
 }
 
+void KernelEvaluator::keep(const tuner::Config& config, Prepared prepared, double median_ms) {
+  if (kept_.size() >= kMaxKeptPrograms) {
+    auto slowest = std::max_element(kept_.begin(), kept_.end(), [](const auto& a, const auto& b) {
+      return a.second.median_ms < b.second.median_ms;
+    });
+    if (slowest->second.median_ms <= median_ms) return;  // slower than every finalist kept
+    kept_.erase(slowest);
+  }
+  kept_.insert_or_assign(config, Kept{std::move(prepared), median_ms});
+}
+
 std::vector<double> KernelEvaluator::sample(const tuner::Config& config, int runs) {
   auto it = kept_.find(config);
   std::vector<double> samples;
   try {
     if (it == kept_.end()) {
-      Prepared prepared = prepare(config, ++evaluated_);
-      it = kept_.insert_or_assign(config, std::move(prepared)).first;
-      run_once(it->second);  // the first launch after a build pays for lazy finalisation
+      // Asked for explicitly: kept whatever its speed, as the fastest known so far.
+      it = kept_.insert_or_assign(config, Kept{prepare(config, ++evaluated_), 0.0}).first;
+      run_once(it->second.prepared);  // the first launch after a build pays for lazy finalisation
     }
+    auto& prepared = it->second.prepared;
     ScopedPhase timing(device_.phase_observer(),
-                       phase(Phase::timing, space_.canonical(config), it->second.variant));
+                       phase(Phase::timing, space_.canonical(config), prepared.variant));
     for (int i = 0; i < runs; ++i) {
       if (options_.flush_caches) device_.flush_caches();
-      samples.push_back(run_once(it->second));
+      samples.push_back(run_once(prepared));
     }
   } catch (const VariantFailure&) {
     samples.clear();

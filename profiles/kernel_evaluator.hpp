@@ -66,8 +66,14 @@ class KernelEvaluator final : public Evaluator {
   kernels::Reference reference_;
   std::vector<std::unique_ptr<Buffer>> buffers_;
   std::vector<Buffer*> buffer_views_;
-  // Programs of configurations that evaluated correct, kept for sample(); bounded.
-  std::map<tuner::Config, Prepared> kept_;
+  // Compiled programs of the fastest correct configurations (the finalists sample() re-measures),
+  // with their medians; bounded, the slowest evicted first.
+  struct Kept {
+    Prepared prepared;
+    double median_ms = 0;
+  };
+  void keep(const tuner::Config& config, Prepared prepared, double median_ms);
+  std::map<tuner::Config, Kept> kept_;
   std::uint64_t evaluated_ = 0;
 };
 
