@@ -2,6 +2,7 @@
 // recorded on a GPU (--backend replay --dataset FILE), storing every evaluation in the results
 // database as it happens. Sessions resume after an interruption (--resume) and split over
 // machines (--shard); the winner is re-measured against the runners-up before it is reported.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -683,6 +684,9 @@ int run_tune(const std::vector<std::string>& args) {
 
   std::signal(SIGINT, on_interrupt);
   const bool live = isatty(STDERR_FILENO) != 0;
+  std::size_t width = 100;
+  if (winsize size{}; live && ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20)
+    width = size.ws_col;
   tuner::SessionOptions session_options;
   session_options.evaluate_default_first = !target.replay();
   session_options.simulated_time = target.replay();
@@ -707,11 +711,13 @@ int run_tune(const std::vector<std::string>& args) {
             best = fmt::format("{:.4f} ms ({})", *r.evaluations[*r.best].evaluation.objective_ms(),
                                target.space.canonical(r.evaluations[*r.best].config));
           const auto eta = eta_seconds(r, total, budget);
-          std::cerr << fmt::format("\r\033[K[{}/{}] best {} | {}{} elapsed, ETA {}",
-                                   r.evaluations.size(), total, best, duration(r.elapsed_seconds),
-                                   target.replay() ? " simulated" : "",
-                                   eta ? duration(*eta) : std::string("?"))
-                    << std::flush;
+          std::string line =
+              fmt::format("[{}/{}] {}{} elapsed, ETA {} | best {}", r.evaluations.size(), total,
+                          duration(r.elapsed_seconds), target.replay() ? " simulated" : "",
+                          eta ? duration(*eta) : std::string("?"), best);
+          // One line that \r can overwrite: no wider than the terminal.
+          if (line.size() >= width) line.resize(width - 1);
+          std::cerr << "\r\033[K" << line << std::flush;
         });
   } catch (...) {
     store.end_session(session_id, "failed");
