@@ -6,6 +6,7 @@
 //
 //   strategies_bench [--seeds 50] [--strategies auto,random,...] [--datasets a.json.gz,...]
 //                    [--budget N] [--jobs 1] [--markdown FILE] [--csv FILE]
+//                    [--restrict EXPR]   (a sub-space of each dataset: a landscape not tuned on)
 //
 // BENCH_TRACE=SEED prints that seed's evaluations (ratio to the optimum, configuration).
 #include <algorithm>
@@ -154,6 +155,7 @@ int main(int argc, char** argv) {
                                  "convolution_legacy_RTX_2080_Ti.json.gz",
                                  "convolution_A100_T4.json.gz"};
   std::string markdown, csv;
+  std::vector<std::string> restricts;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -177,10 +179,12 @@ int main(int argc, char** argv) {
       markdown = value();
     else if (arg == "--csv")
       csv = value();
+    else if (arg == "--restrict")
+      restricts.push_back(value());
     else {
       std::cerr << "strategies_bench: unknown option " << arg
                 << " (accepted: --seeds, --jobs, --budget, --strategies, --datasets, --markdown, "
-                   "--csv)\n";
+                   "--csv, --restrict)\n";
       return 2;
     }
   }
@@ -203,8 +207,15 @@ int main(int argc, char** argv) {
     d.name = d.name.substr(0, d.name.find(".json"));
     d.data = profiles::replay::read_dataset(path);
     d.space = profiles::replay::dataset_space(d.data);
+    for (const auto& r : restricts)
+      d.space.add_constraint(r);
     d.index = std::make_shared<const tuner::SpaceIndex>(d.space, d.space.enumerate());
-    d.optimum = profiles::replay::ReplayEvaluator(d.data).optimum_ms();
+    // The optimum of the (possibly restricted) space.
+    profiles::replay::ReplayEvaluator lookup(d.data);
+    d.optimum = std::numeric_limits<double>::infinity();
+    for (const auto& c : d.index->configs())
+      if (const auto* e = lookup.entry(c); e && e->time_ms)
+        d.optimum = std::min(d.optimum, *e->time_ms);
     d.budget = budget_override ? *budget_override
                                : (d.name.find("gemm") != std::string::npos ? 1000 : 500);
     std::cerr << fmt::format("{}: {} points, optimum {:.4f} ms, budget {}\n", d.name,
