@@ -16,7 +16,9 @@
 namespace ktune::profiles::replay {
 namespace {
 
-using nlohmann::json;
+// Ordered: a T4 configuration's parameters keep the order the file gives them (the order a user
+// reads and the canonical text keeps), not alphabetical order.
+using json = nlohmann::ordered_json;
 
 // The whole file; gzread reads gzip and plain files alike.
 std::string read_text(const std::filesystem::path& path) {

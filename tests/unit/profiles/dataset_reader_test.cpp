@@ -59,6 +59,16 @@ TEST(DatasetReader, T4Format) {
   }
 }
 
+TEST(DatasetReader, T4ParametersKeepTheFilesOrder) {
+  const auto d = read_dataset(kDatasets / "convolution_A100_T4.json.gz");
+  std::vector<std::string> names;
+  for (const auto& p : d.params)
+    names.push_back(p.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"block_size_x", "block_size_y", "tile_size_x",
+                                             "tile_size_y", "read_only", "use_padding", "use_shmem",
+                                             "use_cmem", "filter_height", "filter_width"}));
+}
+
 class TempFile {
  public:
   explicit TempFile(const std::string& text) {
