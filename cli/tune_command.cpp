@@ -82,9 +82,10 @@ struct Target {
 
 po::options_description describe(TuneOptions& o) {
   po::options_description options("Options");
-  options.add_options()("kernel", po::value(&o.kernel), "kernel family to tune (matmul)")(
+  options.add_options()("kernel", po::value(&o.kernel), "kernel family to tune: matmul or conv2d")(
       "shape", po::value(&o.shape),
-      "problem shape, e.g. 1024x1024x1024 for matmul (default: the family's)")(
+      "problem shape, e.g. 1024x1024x1024 for matmul, n=8,c=64,h=56,w=56,k=128,r=3 for conv2d "
+      "(default: the family's)")(
       "backend", po::value(&o.backend),
       "cuda, opencl or replay (default: CUDA if it has a device, else OpenCL)")(
       "device", po::value(&o.device), "device index within the backend (see ktune devices)")(
