@@ -2,6 +2,7 @@
 // What the tuner drives: something that turns a configuration into an Evaluation. Kernels on a
 // device (KernelEvaluator) and recorded datasets (replay) implement it; the tuner cannot tell
 // them apart.
+#include <span>
 #include <vector>
 
 #include "core/device_info.hpp"
@@ -22,6 +23,11 @@ class Evaluator {
   // `runs` more timing samples of a configuration that evaluated correct (for interleaved
   // re-measurement of finalists). Empty if it cannot be run again.
   virtual std::vector<double> sample(const tuner::Config& config, int runs) = 0;
+
+  // Configurations about to be evaluated, in order: compiled ahead where the backend can compile
+  // in parallel (CUDA: NVRTC on every core, into its cache). Never throws: failures come out of
+  // evaluate().
+  virtual void prepare_ahead(std::span<const tuner::Config> configs) { (void)configs; }
 };
 
 }  // namespace ktune::profiles

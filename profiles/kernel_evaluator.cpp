@@ -213,6 +213,24 @@ void KernelEvaluator::keep(const tuner::Config& config, Prepared prepared, doubl
   kept_.insert_or_assign(config, Kept{std::move(prepared), median_ms});
 }
 
+void KernelEvaluator::prepare_ahead(std::span<const tuner::Config> configs) {
+  std::vector<KernelSource> sources;
+  for (const auto& config : configs) {
+    if (kept_.contains(config) || space_.violation(config)) continue;
+    try {
+      sources.push_back(family_.plan(space_, config, problem_).source);
+    } catch (const std::exception&) {
+      // evaluate() reports it
+    }
+  }
+  if (sources.size() < 2) return;
+  try {
+    device_.precompile(sources);
+  } catch (const std::exception&) {
+    // compile() meets the same failure and reports it with the variant
+  }
+}
+
 std::vector<double> KernelEvaluator::sample(const tuner::Config& config, int runs) {
   auto it = kept_.find(config);
   std::vector<double> samples;

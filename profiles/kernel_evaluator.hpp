@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "kernels/family.hpp"
@@ -41,6 +42,7 @@ class KernelEvaluator final : public Evaluator {
   const DeviceInfo& device() const override { return device_.info(); }
   Evaluation evaluate(const tuner::Config& config) override;
   std::vector<double> sample(const tuner::Config& config, int runs) override;
+  void prepare_ahead(std::span<const tuner::Config> configs) override;
 
   const kernels::Reference& reference() const { return reference_; }
 

@@ -85,6 +85,25 @@ void Session::serve_all_stored(TuneResult& result) {
   stored_position_.clear();
 }
 
+void Session::compile_ahead(const Config& config, const Budget& budget, const TuneResult& result) {
+  if (options_.compile_ahead < 2 || ahead_.contains(config)) return;
+  std::size_t window = options_.compile_ahead;
+  if (budget.evaluations)
+    window = std::min(
+        window, *budget.evaluations - std::min(*budget.evaluations, result.evaluations.size()));
+  std::vector<Config> batch{config};
+  for (auto& next : strategy_.upcoming(window)) {
+    if (batch.size() >= window) break;
+    if (!position_.contains(next) && !stored_position_.contains(next) &&
+        std::find(batch.begin(), batch.end(), next) == batch.end())
+      batch.push_back(std::move(next));
+  }
+  if (batch.size() < 2) return;
+  ahead_.clear();  // what was compiled ahead before is evaluated by now, or never will be
+  ahead_.insert(batch.begin(), batch.end());
+  evaluator_.prepare_ahead(batch);
+}
+
 TuneResult Session::run(const Budget& budget, std::size_t space_size, const std::atomic<bool>* stop,
                         const Progress& progress) {
   TuneResult result;
@@ -126,6 +145,7 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
         serve_all_stored(result);
         if (position_.contains(config)) return;
       }
+      compile_ahead(config, budget, result);
       add(config, evaluator_.evaluate(config), false, result);
     }
     if (result.best != last_best) {

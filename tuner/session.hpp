@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct SessionOptions {
   // The session clock is the sum of the evaluations' costs (Evaluation::cost_ms), as in a
   // replay, where each evaluation costs what the recorded tuner paid for it.
   bool simulated_time = false;
+  // Where the strategy knows its next proposals (exhaustive search), this many are handed to
+  // the evaluator together to compile in parallel; 0 compiles one at a time.
+  std::size_t compile_ahead = 32;
 };
 
 struct EvaluatedConfig {
@@ -77,6 +81,8 @@ class Session {
  private:
   void add(const Config& config, Evaluation evaluation, bool resumed, TuneResult& result);
   void serve_all_stored(TuneResult& result);
+  // Hands `config` and the strategy's known next proposals to the evaluator to compile together.
+  void compile_ahead(const Config& config, const Budget& budget, const TuneResult& result);
   double clock() const;
 
   const Space& space_;
@@ -88,6 +94,7 @@ class Session {
   std::unordered_map<Config, std::size_t, ConfigHash> position_;  // into result.evaluations
   std::vector<std::pair<Config, Evaluation>> stored_;
   std::unordered_map<Config, std::size_t, ConfigHash> stored_position_;  // not yet served
+  std::unordered_set<Config, ConfigHash> ahead_;  // the last batch handed to prepare_ahead
   double spent_ms_ = 0;  // cost of the evaluations so far (simulated clock, stored evaluations)
   double wall_origin_ = 0;
 };

@@ -25,6 +25,12 @@ class Strategy {
   // The evaluation of a configuration: normally the one next() proposed, but any point may be
   // told (the default configuration, a resumed session's evaluations).
   virtual void tell(const Config& config, const Evaluation& evaluation) = 0;
+  // Up to `n` configurations that next() will propose after the current one whatever it is
+  // told (so a session can compile them ahead, in parallel); empty where that is not known.
+  virtual std::vector<Config> upcoming(std::size_t n) const {
+    (void)n;
+    return {};
+  }
 };
 
 // Names accepted by make_strategy, the default first, for --help and error messages.

@@ -1,5 +1,8 @@
 #pragma once
 // Every valid configuration once, in enumeration order.
+#include <algorithm>
+#include <cstddef>
+
 #include "tuner/strategy.hpp"
 
 namespace ktune::tuner {
@@ -13,6 +16,11 @@ class ExhaustiveStrategy final : public Strategy {
     return valid_[position_++];
   }
   void tell(const Config&, const Evaluation&) override {}
+  std::vector<Config> upcoming(std::size_t n) const override {
+    const std::size_t end = std::min(valid_.size(), position_ + n);
+    return {valid_.begin() + static_cast<std::ptrdiff_t>(position_),
+            valid_.begin() + static_cast<std::ptrdiff_t>(end)};
+  }
 
  private:
   std::vector<Config> valid_;

@@ -65,6 +65,61 @@ TEST(KernelEvaluator, SampleGivesMoreRunsOfACorrectVariant) {
   EXPECT_EQ(evaluator.sample(config, 4).size(), 4u);
 }
 
+// Forwards to a real device and records what it is asked to compile ahead and to compile.
+class PrecompileRecorder final : public Device {
+ public:
+  explicit PrecompileRecorder(Device& inner) : inner_(inner) {}
+  const DeviceInfo& info() const override { return inner_.info(); }
+  std::unique_ptr<Program> compile(const KernelSource& s) override {
+    compiled.push_back(s);
+    return inner_.compile(s);
+  }
+  std::unique_ptr<Buffer> allocate(std::size_t bytes) override { return inner_.allocate(bytes); }
+  void write(Buffer& b, std::span<const std::byte> d) override { inner_.write(b, d); }
+  void read(const Buffer& b, std::span<std::byte> d) override { inner_.read(b, d); }
+  double run(Program& p, const Geometry& g, std::span<const KernelArg> a,
+             std::span<Buffer* const> b) override {
+    return inner_.run(p, g, a, b);
+  }
+  void precompile(std::span<const KernelSource> sources) override {
+    precompiled.emplace_back(sources.begin(), sources.end());
+  }
+
+  std::vector<std::vector<KernelSource>> precompiled;
+  std::vector<KernelSource> compiled;
+
+ private:
+  Device& inner_;
+};
+
+TEST(KernelEvaluator, PrepareAheadHandsTheValidVariantsSourcesToTheDeviceAtOnce) {
+  auto device = open_test_device();
+  ASSERT_TRUE(device);
+  PrecompileRecorder recorder(*device);
+  const auto& family = kernels::find_family("matmul");
+  const Problem problem = family.parse_shape("32x32x32");
+  const auto space = family.space(problem, recorder.info());
+  KernelEvaluator evaluator(family, problem, space, recorder, quick());
+  auto configs = kernels::covering_sample(space, 3, 1);
+  configs.resize(3);
+  configs.push_back(tuner::Config{{12, 5}});  // invalid: left for evaluate() to report
+  evaluator.prepare_ahead(configs);
+  ASSERT_EQ(recorder.precompiled.size(), 1u);
+  ASSERT_EQ(recorder.precompiled[0].size(), 3u);
+  // The very sources evaluate() compiles, so the backend's cache serves them.
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(evaluator.evaluate(configs[i]).ok());
+    const auto& ahead = recorder.precompiled[0][i];
+    const auto& now = recorder.compiled.back();
+    EXPECT_EQ(ahead.code, now.code);
+    EXPECT_EQ(ahead.entry, now.entry);
+    EXPECT_TRUE(ahead.defines == now.defines);
+  }
+  // Already built configurations are not handed over again; nor is a batch of one.
+  evaluator.prepare_ahead(configs);
+  EXPECT_EQ(recorder.precompiled.size(), 1u);
+}
+
 TEST(KernelEvaluator, ShapeTooLargeForTheDeviceIsAUsageError) {
   auto device = open_test_device();
   ASSERT_TRUE(device);

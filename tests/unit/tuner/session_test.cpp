@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "db/store.hpp"
 #include "synthetic.hpp"
 
@@ -47,6 +49,43 @@ TEST(Session, DefaultFirstThenTheStrategyWithinTheEvaluationBudget) {
   EXPECT_EQ(*r.default_config, 0u);
   ASSERT_TRUE(r.speedup_over_default());
   EXPECT_GE(*r.speedup_over_default(), 1.0);
+}
+
+TEST(Session, ExhaustiveSearchHandsItsNextConfigurationsOverToCompileTogether) {
+  const Space space = test::synthetic_space();
+  test::SyntheticEvaluator evaluator(space);
+  Budget budget;
+  budget.evaluations = 30;
+  SessionOptions options;
+  options.compile_ahead = 8;
+  const auto r = run(space, evaluator, "exhaustive", budget, {}, options).result;
+  ASSERT_EQ(r.evaluations.size(), 30u);
+  std::set<Config> seen;
+  std::size_t handed = 0;
+  for (const auto& batch : evaluator.batches) {
+    EXPECT_GE(batch.size(), 2u);
+    EXPECT_LE(batch.size(), 8u);
+    for (const auto& c : batch)
+      EXPECT_TRUE(seen.insert(c).second) << "handed over twice: " << space.canonical(c);
+    handed += batch.size();
+  }
+  EXPECT_LE(handed, 30u) << "compiled ahead beyond the evaluation budget";
+  // Only a last lone configuration may be compiled on its own.
+  EXPECT_GE(evaluator.evaluated_prepared, 29u);
+}
+
+TEST(Session, NothingIsCompiledAheadWhenTheNextProposalsAreUnknownOrItIsOff) {
+  const Space space = test::synthetic_space();
+  Budget budget;
+  budget.evaluations = 20;
+  test::SyntheticEvaluator random_evaluator(space);
+  run(space, random_evaluator, "random", budget);
+  EXPECT_TRUE(random_evaluator.batches.empty());
+  test::SyntheticEvaluator off_evaluator(space);
+  SessionOptions off;
+  off.compile_ahead = 0;
+  run(space, off_evaluator, "exhaustive", budget, {}, off);
+  EXPECT_TRUE(off_evaluator.batches.empty());
 }
 
 TEST(Session, SimulatedTimeBudgetCountsTheEvaluationsCosts) {

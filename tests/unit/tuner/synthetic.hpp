@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <set>
+#include <span>
 #include <vector>
 
 #include "profiles/evaluator.hpp"
@@ -43,8 +45,13 @@ class SyntheticEvaluator final : public profiles::Evaluator {
   }
 
   const DeviceInfo& device() const override { return device_; }
+  void prepare_ahead(std::span<const Config> configs) override {
+    batches.emplace_back(configs.begin(), configs.end());
+    prepared.insert(configs.begin(), configs.end());
+  }
   Evaluation evaluate(const Config& config) override {
     ++evaluations[config];
+    if (prepared.contains(config)) ++evaluated_prepared;
     Evaluation e;
     e.cost_ms = 1000;  // one simulated second each
     if (fails(space_, config)) {
@@ -67,8 +74,11 @@ class SyntheticEvaluator final : public profiles::Evaluator {
     return s;
   }
 
-  std::map<Config, int> evaluations;  // how often each configuration was evaluated
-  std::vector<Config> sampled;        // sample() calls, in order
+  std::map<Config, int> evaluations;         // how often each configuration was evaluated
+  std::vector<Config> sampled;               // sample() calls, in order
+  std::vector<std::vector<Config>> batches;  // prepare_ahead() calls
+  std::set<Config> prepared;                 // every configuration handed to prepare_ahead()
+  std::size_t evaluated_prepared = 0;        // evaluations of a configuration prepared before
 
  private:
   const Space& space_;
