@@ -19,6 +19,7 @@ int run_analyze(const std::vector<std::string>& args);
 int run_baseline(const std::vector<std::string>& args);
 int run_db(const std::vector<std::string>& args);
 int run_devices(const std::vector<std::string>& args);
+int run_export(const std::vector<std::string>& args);
 int run_import(const std::vector<std::string>& args);
 int run_metrics(const std::vector<std::string>& args);
 int run_profile(const std::vector<std::string>& args);

@@ -13,6 +13,8 @@
 #include "cli/results_db.hpp"
 #include "cli/table.hpp"
 #include "core/error.hpp"
+#include "db/lookup.hpp"
+#include "runtime/family_rules.hpp"
 
 namespace ktune::cli {
 namespace {
@@ -104,7 +106,7 @@ int question_best(const std::vector<std::string>& args) {
   }
   request.architecture = arch;
   request.max_distance = max_distance;
-  const auto r = db::Lookup(store, family_rules(kernel)).best(request);
+  const auto r = db::Lookup(store, runtime::family_rules(kernel)).best(request);
 
   const auto& src = r.source;
   json doc{{"kernel", kernel},

@@ -133,33 +133,6 @@ Problem parse_problem(const db::Store& store, const std::string& kernel, const s
   return problem;
 }
 
-db::FamilyRules family_rules(const std::string& kernel) {
-  db::FamilyRules rules;
-  const auto* family = built_in(kernel);
-  if (!family) return rules;
-  rules.violation = [family](std::string_view, const Problem& problem, const DeviceInfo& device,
-                             const std::string& config) -> std::optional<std::string> {
-    try {
-      const auto space = family->space(problem, device);
-      return space.violation(space.parse_config(config));
-    } catch (const UsageError& e) {
-      return std::string(e.what());  // a parameter or value this version does not have
-    } catch (const std::out_of_range& e) {
-      return std::string(e.what());  // a size the family needs is missing
-    }
-  };
-  rules.default_config = [family](std::string_view, const Problem& problem,
-                                  const DeviceInfo& device) -> std::optional<std::string> {
-    try {
-      const auto space = family->space(problem, device);
-      return space.canonical(space.default_config());
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-  };
-  return rules;
-}
-
 std::optional<double> family_flops(const std::string& kernel, const Problem& problem) {
   const auto* family = built_in(kernel);
   if (!family) return std::nullopt;

@@ -30,9 +30,6 @@ db::StoredDevice resolve_device(const db::Store& store, const std::string& selec
 Problem parse_problem(const db::Store& store, const std::string& kernel, const std::string& shape,
                       const std::string& dtype);
 
-// The constraints and default configuration of a built-in family; empty for other kernels.
-db::FamilyRules family_rules(const std::string& kernel);
-
 // FLOPs of `problem` when `kernel` is a built-in family.
 std::optional<double> family_flops(const std::string& kernel, const Problem& problem);
 

@@ -325,4 +325,64 @@ std::int64_t Expression::eval(int index, std::span<const std::int64_t> slots) co
   return 0;
 }
 
+std::string Expression::to_cpp(const std::function<std::string(std::size_t slot)>& slot) const {
+  return cpp(root_, slot);
+}
+
+std::string Expression::cpp(int node,
+                            const std::function<std::string(std::size_t slot)>& slot) const {
+  const Node& n = nodes_[static_cast<std::size_t>(node)];
+  auto A = [&] { return cpp(n.a, slot); };
+  auto B = [&] { return cpp(n.b, slot); };
+  auto binary = [&](const char* op) { return "(" + A() + " " + op + " " + B() + ")"; };
+  auto call = [&](const char* f) { return std::string(f) + "(" + A() + ", " + B() + ")"; };
+  switch (n.op) {
+    case Op::constant:
+      return "std::int64_t{" + std::to_string(n.value) + "}";
+    case Op::slot:
+      return slot(static_cast<std::size_t>(n.value));
+    case Op::neg:
+      return "(-" + A() + ")";
+    case Op::not_:
+      return "std::int64_t(" + A() + " == 0)";
+    case Op::add:
+      return binary("+");
+    case Op::sub:
+      return binary("-");
+    case Op::mul:
+      return binary("*");
+    case Op::div:
+      return call("divide");
+    case Op::mod:
+      return call("modulo");
+    case Op::ceil_div:
+      return call("ceil_div");
+    case Op::lt:
+      return "std::int64_t" + binary("<");
+    case Op::le:
+      return "std::int64_t" + binary("<=");
+    case Op::gt:
+      return "std::int64_t" + binary(">");
+    case Op::ge:
+      return "std::int64_t" + binary(">=");
+    case Op::eq:
+      return "std::int64_t" + binary("==");
+    case Op::ne:
+      return "std::int64_t" + binary("!=");
+    case Op::and_:
+      return "std::int64_t(" + A() + " != 0 && " + B() + " != 0)";
+    case Op::or_:
+      return "std::int64_t(" + A() + " != 0 || " + B() + " != 0)";
+    case Op::select:
+      return "(" + A() + " != 0 ? " + B() + " : " + cpp(n.c, slot) + ")";
+    case Op::min:
+      return call("std::min");
+    case Op::max:
+      return call("std::max");
+    case Op::abs:
+      return "std::abs(" + A() + ")";
+  }
+  return "std::int64_t{0}";
+}
+
 }  // namespace ktune::tuner

@@ -46,6 +46,11 @@ class Expression {
   bool holds(std::span<const std::int64_t> slots) const { return evaluate(slots) != 0; }
 
   const std::string& text() const { return text_; }
+  // The expression as C++ source over int64 values, with `slot(i)` naming slot i. Division,
+  // modulo and ceil_div call `divide(a, b)`, `modulo(a, b)` and `ceil_div(a, b)`, which the
+  // caller defines (e.g. to reject a zero divisor as evaluate() does). For generated code
+  // (`ktune export` re-checks constraints in a standalone header).
+  std::string to_cpp(const std::function<std::string(std::size_t slot)>& slot) const;
   const std::vector<std::size_t>& slots_used() const { return slots_used_; }  // sorted, unique
 
   enum class Op : std::uint8_t {
@@ -81,6 +86,7 @@ class Expression {
  private:
   friend class ExpressionParser;
   std::int64_t eval(int node, std::span<const std::int64_t> slots) const;
+  std::string cpp(int node, const std::function<std::string(std::size_t slot)>& slot) const;
 
   std::string text_;
   std::vector<Node> nodes_;
