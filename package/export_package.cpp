@@ -285,6 +285,48 @@ inline std::int64_t ceil_div(std::int64_t a, std::int64_t b, bool& ok) {{
 }}  // namespace ktune_tuned
 #endif  // KTUNE_TUNED_COMMON
 
+// OpenCL: with <CL/cl.h> included before this header, build_opencl() builds a configuration's
+// kernel file with its defines.
+#if defined(CL_VERSION_1_0) && !defined(KTUNE_TUNED_OPENCL_COMMON)
+#define KTUNE_TUNED_OPENCL_COMMON
+#include <fstream>
+#include <sstream>
+namespace ktune_tuned {{
+namespace detail {{
+inline cl_program build_opencl(cl_context context, cl_device_id device, const char* file,
+                               const std::string& defines, const std::string& kernel_dir,
+                               cl_int* status, std::string* log) {{
+  const std::string name(file);
+  std::ifstream in(kernel_dir + "/" + name.substr(name.find('/') + 1));
+  if (!in) {{
+    *status = CL_INVALID_VALUE;
+    if (log) *log = "cannot read " + kernel_dir + "/" + name.substr(name.find('/') + 1);
+    return nullptr;
+  }}
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string source = text.str();
+  const char* code = source.c_str();
+  cl_program program = clCreateProgramWithSource(context, 1, &code, nullptr, status);
+  if (*status != CL_SUCCESS) return nullptr;
+  const std::string options = defines + " -I " + kernel_dir;
+  *status = clBuildProgram(program, 1, &device, options.c_str(), nullptr, nullptr);
+  if (*status != CL_SUCCESS) {{
+    if (log) {{
+      std::size_t size = 0;
+      clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, nullptr, &size);
+      log->assign(size, '\0');
+      clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, size, &(*log)[0], nullptr);
+    }}
+    clReleaseProgram(program);
+    return nullptr;
+  }}
+  return program;
+}}
+}}  // namespace detail
+}}  // namespace ktune_tuned
+#endif  // KTUNE_TUNED_OPENCL_COMMON
+
 namespace ktune_tuned {{
 namespace {0} {{
 
@@ -404,6 +446,7 @@ struct Entry {
     out(fmt::format("    case {0}: return satisfies_{0}(c, s, d);\n", set));
   out("  }\n  return false;\n}\n");
 
+  const auto before_kernel_names = h.size();
   out(fmt::format(R"(
 inline Geometry geometry(const Config& c, const Shape& s) {{
   Geometry g;
@@ -413,6 +456,17 @@ inline Geometry geometry(const Config& c, const Shape& s) {{
 
 inline const char* opencl_source(const Config& c) {{ return kSources[c.source]; }}
 inline std::string opencl_options(const Config& c) {{ return c.defines; }}
+#if defined(CL_VERSION_1_0)
+// Builds the kernel of `c` for `device` (entry point "@KERNEL@"); nullptr with *status (and the
+// build log in *log) on failure. `kernel_dir`: the package's kernels directory (CMake defines
+// KTUNE_TUNED_KERNEL_DIR for targets that link ktune::tuned_@KERNEL@). The caller releases it.
+inline cl_program build_opencl(cl_context context, cl_device_id device, const Config& c,
+                               const std::string& kernel_dir, cl_int* status,
+                               std::string* log = nullptr) {{
+  return detail::build_opencl(context, device, kSources[c.source], c.defines, kernel_dir, status,
+                              log);
+}}
+#endif
 
 inline double distance(const std::int64_t* tuned, const Shape& s) {{
   const std::int64_t wanted[kDims] = {{{}}};
@@ -476,6 +530,9 @@ namespace {} {{
 namespace detail {{
 )",
                   spec.geometry, shape_fields(spec), kernel, kernel, guard, guard, kernel));
+  for (auto at = h.find("@KERNEL@", before_kernel_names); at != std::string::npos;
+       at = h.find("@KERNEL@", at))
+    h.replace(at, 8, kernel);
   for (std::size_t i = 0; i < m.configs.size(); ++i)
     out(fmt::format(
         "cudaError_t launch_v{}(const Shape& s, const Geometry& g, {}, cudaStream_t stream);\n", i,
@@ -550,7 +607,8 @@ if(NOT TARGET ktune::tuned_{0})
   add_library(ktune::tuned_{0} INTERFACE IMPORTED)
   set_target_properties(ktune::tuned_{0} PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${{CMAKE_CURRENT_LIST_DIR}}/include"
-    INTERFACE_COMPILE_FEATURES cxx_std_17)
+    INTERFACE_COMPILE_FEATURES cxx_std_17
+    INTERFACE_COMPILE_DEFINITIONS "KTUNE_TUNED_KERNEL_DIR=\"${{CMAKE_CURRENT_LIST_DIR}}/include/ktune_tuned/kernels\"")
   set(ktune_tuned_{0}_KERNEL_DIR "${{CMAKE_CURRENT_LIST_DIR}}/include/ktune_tuned/kernels")
 
   # CUDA: every tuned configuration compiled ahead of time by this project's nvcc, for its

@@ -5,10 +5,8 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -65,33 +63,14 @@ Gpu open_first_device() {
   return gpu;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Builds the kernel file with the configuration's defines (and the kernel directory for
-// ktune_dialect.h).
-Kernel build(const Gpu& gpu, const char* source_file, const std::string& defines,
-             const char* entry) {
-  const std::string source =
-      read_file(std::string(KERNEL_DIR) + "/" +
-                (std::string(source_file).substr(std::string("kernels/").size())));
-  const char* text = source.c_str();
+// The package's helper builds the configuration's kernel file with its defines.
+template <typename Config, typename BuildFn>
+Kernel build(const Gpu& gpu, const Config& config, BuildFn build_opencl, const char* entry) {
   cl_int status = CL_SUCCESS;
-  Program program(clCreateProgramWithSource(gpu.context.get(), 1, &text, nullptr, &status));
-  check(status, "clCreateProgramWithSource");
-  const std::string options = defines + " -I " + KERNEL_DIR;
-  if (clBuildProgram(program.get(), 1, &gpu.device, options.c_str(), nullptr, nullptr) !=
-      CL_SUCCESS) {
-    char log[8192] = {};
-    clGetProgramBuildInfo(program.get(), gpu.device, CL_PROGRAM_BUILD_LOG, sizeof log, log,
-                          nullptr);
-    throw std::runtime_error(std::string("build failed: ") + log);
-  }
+  std::string log;
+  Program program(
+      build_opencl(gpu.context.get(), gpu.device, config, KTUNE_TUNED_KERNEL_DIR, &status, &log));
+  if (!program) throw std::runtime_error("build of " + std::string(config.text) + ": " + log);
   Kernel kernel(clCreateKernel(program.get(), entry, &status));
   check(status, "clCreateKernel");
   return kernel;
@@ -139,8 +118,7 @@ bool run_matmul(const Gpu& gpu, ktune_tuned::matmul::Shape s) {
   auto a = random_values(static_cast<std::size_t>(s.m * s.k), 1);
   auto b = random_values(static_cast<std::size_t>(s.k * s.n), 2);
   std::vector<float> c(static_cast<std::size_t>(s.m * s.n), NAN);
-  Kernel kernel = build(gpu, matmul::opencl_source(*choice.config),
-                        matmul::opencl_options(*choice.config), "matmul");
+  Kernel kernel = build(gpu, *choice.config, matmul::build_opencl, "matmul");
   Memory da = buffer(gpu, a), db = buffer(gpu, b), dc = buffer(gpu, c);
   const int m = static_cast<int>(s.m), n = static_cast<int>(s.n), k = static_cast<int>(s.k);
   const float alpha = 1.0f, beta = 0.0f;
@@ -180,8 +158,7 @@ bool run_conv2d(const Gpu& gpu, ktune_tuned::conv2d::Shape s) {
   auto x = random_values(static_cast<std::size_t>(s.n * s.c * s.h * s.w), 3);
   auto f = random_values(static_cast<std::size_t>(s.k * s.c * s.r * s.s), 4);
   std::vector<float> y(static_cast<std::size_t>(s.n * s.k * p * q), NAN);
-  Kernel kernel = build(gpu, conv2d::opencl_source(*choice.config),
-                        conv2d::opencl_options(*choice.config), "conv2d");
+  Kernel kernel = build(gpu, *choice.config, conv2d::build_opencl, "conv2d");
   Memory dx = buffer(gpu, x), df = buffer(gpu, f), dy = buffer(gpu, y);
   const int ints[12] = {
       static_cast<int>(s.n),      static_cast<int>(s.c),   static_cast<int>(s.h),
