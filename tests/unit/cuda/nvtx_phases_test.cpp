@@ -17,6 +17,7 @@
 #include "kernels/family.hpp"
 #include "profiles/backends.hpp"
 #include "profiles/kernel_evaluator.hpp"
+#include "tests/support/forwarding_device.hpp"
 
 namespace ktune::profiles::cuda {
 namespace {
@@ -85,22 +86,12 @@ TEST(Nvtx, ObserverOpensNamedRangesInTheKtuneDomain) {
 }
 
 // The OpenCL device, offering the NVTX observer as the CUDA device does.
-class ObservedDevice final : public Device {
+class ObservedDevice final : public test::ForwardingDevice {
  public:
-  explicit ObservedDevice(std::unique_ptr<Device> inner) : inner_(std::move(inner)) {}
-  const DeviceInfo& info() const override { return inner_->info(); }
-  std::unique_ptr<Program> compile(const KernelSource& s) override { return inner_->compile(s); }
-  std::unique_ptr<Buffer> allocate(std::size_t bytes) override { return inner_->allocate(bytes); }
-  void write(Buffer& b, std::span<const std::byte> d) override { inner_->write(b, d); }
-  void read(const Buffer& b, std::span<std::byte> d) override { inner_->read(b, d); }
-  double run(Program& p, const Geometry& g, std::span<const KernelArg> a,
-             std::span<Buffer* const> b) override {
-    return inner_->run(p, g, a, b);
-  }
+  using ForwardingDevice::ForwardingDevice;
   PhaseObserver* phase_observer() override { return &observer_; }
 
  private:
-  std::unique_ptr<Device> inner_;
   NvtxPhaseObserver observer_;
 };
 

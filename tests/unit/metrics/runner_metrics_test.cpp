@@ -11,24 +11,20 @@
 #include "profiles/kernel_evaluator.hpp"
 #include "profiles/metrics/metric_list.hpp"
 #include "profiles/metrics/names.hpp"
+#include "tests/support/forwarding_device.hpp"
 
 namespace ktune::profiles {
 namespace {
 
 namespace names = ktune::profiles::metrics;
 
-class RecordingDevice final : public Device {
+class RecordingDevice final : public test::ForwardingDevice {
  public:
-  explicit RecordingDevice(std::unique_ptr<Device> inner) : inner_(std::move(inner)) {}
-  const DeviceInfo& info() const override { return inner_->info(); }
-  std::unique_ptr<Program> compile(const KernelSource& s) override { return inner_->compile(s); }
-  std::unique_ptr<Buffer> allocate(std::size_t bytes) override { return inner_->allocate(bytes); }
-  void write(Buffer& b, std::span<const std::byte> d) override { inner_->write(b, d); }
-  void read(const Buffer& b, std::span<std::byte> d) override { inner_->read(b, d); }
+  using ForwardingDevice::ForwardingDevice;
   double run(Program& p, const Geometry& g, std::span<const KernelArg> a,
              std::span<Buffer* const> b) override {
     calls.push_back("run");
-    return inner_->run(p, g, a, b);
+    return ForwardingDevice::run(p, g, a, b);
   }
   std::vector<Metric> profile(Program&, const Geometry&, std::span<const KernelArg>,
                               std::span<Buffer* const>, const CounterRequest& request) override {
@@ -41,9 +37,6 @@ class RecordingDevice final : public Device {
 
   std::vector<std::string> calls;
   CounterRequest last_request;
-
- private:
-  std::unique_ptr<Device> inner_;
 };
 
 class RunnerMetrics : public ::testing::Test {

@@ -8,6 +8,7 @@
 #include "kernels/family.hpp"
 #include "kernels/sample.hpp"
 #include "test_device.hpp"
+#include "tests/support/forwarding_device.hpp"
 
 namespace ktune::profiles {
 namespace {
@@ -66,20 +67,12 @@ TEST(KernelEvaluator, SampleGivesMoreRunsOfACorrectVariant) {
 }
 
 // Forwards to a real device and records what it is asked to compile ahead and to compile.
-class PrecompileRecorder final : public Device {
+class PrecompileRecorder final : public test::ForwardingDevice {
  public:
-  explicit PrecompileRecorder(Device& inner) : inner_(inner) {}
-  const DeviceInfo& info() const override { return inner_.info(); }
+  using ForwardingDevice::ForwardingDevice;
   std::unique_ptr<Program> compile(const KernelSource& s) override {
     compiled.push_back(s);
-    return inner_.compile(s);
-  }
-  std::unique_ptr<Buffer> allocate(std::size_t bytes) override { return inner_.allocate(bytes); }
-  void write(Buffer& b, std::span<const std::byte> d) override { inner_.write(b, d); }
-  void read(const Buffer& b, std::span<std::byte> d) override { inner_.read(b, d); }
-  double run(Program& p, const Geometry& g, std::span<const KernelArg> a,
-             std::span<Buffer* const> b) override {
-    return inner_.run(p, g, a, b);
+    return ForwardingDevice::compile(s);
   }
   void precompile(std::span<const KernelSource> sources) override {
     precompiled.emplace_back(sources.begin(), sources.end());
@@ -87,9 +80,6 @@ class PrecompileRecorder final : public Device {
 
   std::vector<std::vector<KernelSource>> precompiled;
   std::vector<KernelSource> compiled;
-
- private:
-  Device& inner_;
 };
 
 TEST(KernelEvaluator, PrepareAheadHandsTheValidVariantsSourcesToTheDeviceAtOnce) {

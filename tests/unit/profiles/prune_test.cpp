@@ -9,6 +9,7 @@
 #include "kernels/family.hpp"
 #include "profiles/kernel_evaluator.hpp"
 #include "test_device.hpp"
+#include "tests/support/forwarding_device.hpp"
 
 namespace ktune::profiles {
 namespace {
@@ -64,21 +65,17 @@ TEST(PruneRules, BadRulesAreUsageErrorsSayingWhatIsAccepted) {
 }
 
 // The OpenCL device reporting resources as a CUDA device would: registers grow with the block.
-class ResourceReportingDevice final : public Device {
+class ResourceReportingDevice final : public test::ForwardingDevice {
  public:
-  explicit ResourceReportingDevice(std::unique_ptr<Device> inner) : inner_(std::move(inner)) {}
-  const DeviceInfo& info() const override { return inner_->info(); }
+  using ForwardingDevice::ForwardingDevice;
   std::unique_ptr<Program> compile(const KernelSource& s) override {
     ++compiled;
-    return inner_->compile(s);
+    return ForwardingDevice::compile(s);
   }
-  std::unique_ptr<Buffer> allocate(std::size_t bytes) override { return inner_->allocate(bytes); }
-  void write(Buffer& b, std::span<const std::byte> d) override { inner_->write(b, d); }
-  void read(const Buffer& b, std::span<std::byte> d) override { inner_->read(b, d); }
   double run(Program& p, const Geometry& g, std::span<const KernelArg> a,
              std::span<Buffer* const> b) override {
     ++runs;
-    return inner_->run(p, g, a, b);
+    return ForwardingDevice::run(p, g, a, b);
   }
   bool reports_resources() const override { return true; }
   Resources resources(const Program&, const Geometry& g) const override {
@@ -93,9 +90,6 @@ class ResourceReportingDevice final : public Device {
   std::uint64_t big_threads = 256;
   int compiled = 0;
   int runs = 0;
-
- private:
-  std::unique_ptr<Device> inner_;
 };
 
 MeasureOptions quick(const std::string& prune) {
