@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_fixture.hpp"
 #include "db/schema.hpp"
 #include "db/sqlite.hpp"
 #include "run_command.hpp"
@@ -22,25 +23,9 @@ const std::string kA4000 = (kDatasets / "convolution_A4000.json.gz").string();
 const std::string kA100 = (kDatasets / "convolution_A100_T4.json.gz").string();
 const std::string kLegacy = (kDatasets / "convolution_legacy_RTX_2080_Ti.json.gz").string();
 
-class DbCli : public ::testing::Test {
+class DbCli : public CliFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ktune-dbcli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // ktune with a private HOME and no KTUNE_DB, so nothing touches the user's database.
-  CommandResult ktune(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    env.emplace("HOME", dir_.string());
-    env.emplace("XDG_DATA_HOME", "");
-    env.emplace("KTUNE_DB", "");
-    return run_command(KTUNE_BINARY, args, env);
-  }
-  std::string db(const std::string& name = "results.db") const { return (dir_ / name).string(); }
+  std::string db(const std::string& name = "results.db") const { return path(name); }
 
   json ktune_json(std::vector<std::string> args) {
     args.insert(args.end(), {"--format", "json"});
@@ -59,21 +44,6 @@ class DbCli : public ::testing::Test {
                "convolution_kernel", "--shape", "4096x4096", "--arch", "sm_80"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-
-  void expect_usage_error(const CommandResult& r, const std::string& fragment) {
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    const auto err = lines(r.err);
-    ASSERT_EQ(err.size(), 1u) << r.err;
-    EXPECT_NE(err[0].find(fragment), std::string::npos) << err[0];
-  }
-  void expect_runtime_error(const CommandResult& r, const std::string& fragment) {
-    EXPECT_EQ(r.exit_code, 1) << r.err;
-    const auto err = lines(r.err);
-    ASSERT_EQ(err.size(), 1u) << r.err;
-    EXPECT_NE(err[0].find(fragment), std::string::npos) << err[0];
-  }
-
-  fs::path dir_;
 };
 
 TEST_F(DbCli, ImportKeepsFailuresAndStoresAFileOnce) {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_fixture.hpp"
 #include "core/error.hpp"
 #include "core/statistics.hpp"
 #include "db/store.hpp"
@@ -44,17 +45,12 @@ DeviceInfo gpu(const std::string& name, const std::string& arch) {
   return d;
 }
 
-class Export : public ::testing::Test {
+class Export : public test::CliFixture {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           fmt::format("ktune-export-{}-{}", ::getpid(),
-                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    CliFixture::SetUp();
     db_path_ = dir_ / "tuned.db";
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Stores `configs` (the n-th valid configurations of the space, with the given medians) for a
   // matmul shape on a device.
@@ -86,7 +82,6 @@ class Export : public ::testing::Test {
     tune(store, gpu("GPU C", "sm_80"), "512x512x512", {{1200, 0.9}, {40, 0.8}});
   }
 
-  fs::path dir_;
   fs::path db_path_;
   std::map<std::string, std::vector<std::string>> chosen_;  // shape@device -> configs, in order
 };
@@ -207,25 +202,22 @@ TEST_F(Export, BadRequestsAreClearErrors) {
   // ktune export: an empty database, an unknown kernel, no --out; nothing is written.
   auto empty = db::Store::open(dir_ / "empty.db");
   (void)empty;
-  const auto none = test::run_command(
-      KTUNE_BINARY,
+  const auto none = ktune(
       {"export", "matmul", "--db", (dir_ / "empty.db").string(), "--out", (dir_ / "out").string()});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("nothing tuned for matmul"), std::string::npos) << none.err;
   EXPECT_EQ(test::lines(none.err).size(), 1u) << none.err;
   EXPECT_FALSE(fs::exists(dir_ / "out"));
-  const auto unknown = test::run_command(
-      KTUNE_BINARY, {"export", "fft", "--db", db_path_.string(), "--out", (dir_ / "out").string()});
+  const auto unknown =
+      ktune({"export", "fft", "--db", db_path_.string(), "--out", (dir_ / "out").string()});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("accepted: matmul, conv2d"), std::string::npos) << unknown.err;
-  const auto no_out =
-      test::run_command(KTUNE_BINARY, {"export", "matmul", "--db", db_path_.string()});
+  const auto no_out = ktune({"export", "matmul", "--db", db_path_.string()});
   EXPECT_EQ(no_out.exit_code, 2);
   EXPECT_NE(no_out.err.find("--out"), std::string::npos) << no_out.err;
   // The same export with a device filter works and says what it wrote.
-  const auto one =
-      test::run_command(KTUNE_BINARY, {"export", "matmul", "--db", db_path_.string(), "--device",
-                                       "GPU C", "--out", (dir_ / "out").string()});
+  const auto one = ktune({"export", "matmul", "--db", db_path_.string(), "--device", "GPU C",
+                          "--out", (dir_ / "out").string()});
   EXPECT_EQ(one.exit_code, 0) << one.err;
   EXPECT_NE(one.out.find("exported 1 tuned matmul results (1 devices"), std::string::npos)
       << one.out;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_fixture.hpp"
 #include "db/store.hpp"
 #include "run_command.hpp"
 
@@ -16,22 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ProfileCli : public ::testing::Test {
+class ProfileCli : public CliFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ktune-profile-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CommandResult ktune(std::vector<std::string> args) {
-    return run_command(KTUNE_BINARY, args,
-                       {{"HOME", dir_.string()}, {"XDG_DATA_HOME", ""}, {"KTUNE_DB", ""}});
-  }
-  std::string db() const { return (dir_ / "results.db").string(); }
+  std::string db() const { return path("results.db"); }
 
   static const nlohmann::json* metric(const nlohmann::json& doc, const std::string& name) {
     for (const auto& m : doc["metrics"])
@@ -39,7 +27,6 @@ class ProfileCli : public ::testing::Test {
     return nullptr;
   }
 
-  fs::path dir_;
   const std::vector<std::string> quick_{"--min-runs", "3", "--max-runs", "5"};
 };
 

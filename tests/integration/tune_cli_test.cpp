@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_fixture.hpp"
 #include "db/store.hpp"
 #include "run_command.hpp"
 
@@ -27,25 +28,8 @@ using nlohmann::json;
 
 const fs::path kDatasets = KTUNE_DATASETS_DIR;
 
-class TuneCli : public ::testing::Test {
+class TuneCli : public CliFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ktune-tune-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::map<std::string, std::string> env() const {
-    return {{"HOME", dir_.string()}, {"XDG_DATA_HOME", ""}, {"KTUNE_DB", ""}};
-  }
-  CommandResult ktune(const std::vector<std::string>& args) {
-    return run_command(KTUNE_BINARY, args, env());
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
   // A Kernel Tuner cache file of 6 x 4 x 2 = 48 entries, three of them failed, with a unique
   // optimum at A=4, B=2, C=y.
   std::string tiny_dataset() const {
@@ -90,16 +74,6 @@ class TuneCli : public ::testing::Test {
       list.push_back(e["config"].dump());
     return list;
   }
-
-  // A usage error: exit code 2 and exactly one line on stderr that contains `fragment`.
-  static void expect_usage_error(const CommandResult& r, const std::string& fragment) {
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    const auto err = lines(r.err);
-    ASSERT_EQ(err.size(), 1u) << r.err;
-    EXPECT_NE(err[0].find(fragment), std::string::npos) << err[0];
-  }
-
-  fs::path dir_;
 };
 
 TEST_F(TuneCli, ReplayFollowsTheJsonContract) {
