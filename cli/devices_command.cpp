@@ -7,6 +7,7 @@
 #include "cli/command.hpp"
 #include "cli/options.hpp"
 #include "cli/table.hpp"
+#include "core/device_info_json.hpp"
 #include "profiles/backends.hpp"
 
 namespace ktune::cli {
@@ -17,26 +18,6 @@ std::string mib(std::uint64_t bytes) {
 }
 std::string kib(std::uint64_t bytes) {
   return fmt::format("{} KiB", bytes >> 10);
-}
-
-nlohmann::json to_json(const DeviceInfo& d) {
-  return {{"backend", d.backend},
-          {"index", d.index},
-          {"name", d.name},
-          {"vendor", d.vendor},
-          {"architecture", d.architecture},
-          {"driver_version", d.driver_version},
-          {"runtime_version", d.runtime_version},
-          {"compute_units", d.compute_units},
-          {"global_memory_bytes", d.global_memory_bytes},
-          {"max_allocation_bytes", d.max_allocation_bytes},
-          {"shared_memory_per_block_bytes", d.shared_memory_per_block},
-          {"shared_memory_per_block_optin_bytes", d.shared_memory_per_block_optin},
-          {"l2_bytes", d.l2_bytes},
-          {"max_threads_per_block", d.max_threads_per_block},
-          {"clock_mhz", d.clock_mhz},
-          {"peak_bandwidth_gbs", d.peak_bandwidth_gbs},
-          {"peak_gflops_fp32", d.peak_gflops_fp32}};
 }
 
 }  // namespace
