@@ -16,7 +16,11 @@ const FamilySpec& family_spec(const std::string& kernel) {
       R"(  g.threads = (c.v[P_BM] / c.v[P_TM]) * (c.v[P_BN] / c.v[P_TN]);
   g.blocks = ((s.m + c.v[P_BM] - 1) / c.v[P_BM]) * ((s.n + c.v[P_BN] - 1) / c.v[P_BN]);)",
       "0",
-      "float alpha, float beta, const float* A, const float* B, float* C",
+      {{"float", "alpha"},
+       {"float", "beta"},
+       {"const float*", "A"},
+       {"const float*", "B"},
+       {"float*", "C"}},
       "static_cast<int>(s.m), static_cast<int>(s.n), static_cast<int>(s.k), alpha, beta, A, B, C"};
   static const FamilySpec conv2d{
       "conv2d",
@@ -51,7 +55,7 @@ inline std::int64_t output_columns(const Shape& s) {
     g.blocks = ((s.k + c.v[P_GM] - 1) / c.v[P_GM]) * ((s.n * p * q + c.v[P_GN] - 1) / c.v[P_GN]);
   })",
       "c.v[P_ALGO] == ALGO_direct ? 0 : 1",
-      "const float* X, const float* F, float* Y",
+      {{"const float*", "X"}, {"const float*", "F"}, {"float*", "Y"}},
       "static_cast<int>(s.n), static_cast<int>(s.c), static_cast<int>(s.h), "
       "static_cast<int>(s.w), static_cast<int>(s.k), static_cast<int>(s.r), "
       "static_cast<int>(s.s), static_cast<int>(output_rows(s)), "

@@ -24,7 +24,7 @@ struct FamilySpec {
   std::string source_of;
   // The CUDA launch helper: its extra parameters (after the configuration and the shape) and
   // the kernel's arguments.
-  std::string cuda_parameters;
+  std::vector<std::pair<std::string, std::string>> cuda_parameters;  // type, name
   std::string cuda_arguments;
 };
 
