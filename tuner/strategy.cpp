@@ -67,7 +67,7 @@ std::unique_ptr<Strategy> make_strategy(std::string_view name,
   if (name == "annealing") return std::make_unique<AnnealingStrategy>(std::move(index), seed);
   if (name == "genetic") return std::make_unique<GeneticStrategy>(std::move(index), seed);
   if (name == "bayes") return std::make_unique<BayesianStrategy>(std::move(index), seed);
-  return std::make_unique<AutoStrategy>(std::move(index), seed);
+  return std::make_unique<BayesianStrategy>(std::move(index), seed, auto_options(), "auto");
 }
 
 std::unique_ptr<Strategy> make_strategy(std::string_view name, const Space& space,

@@ -16,30 +16,13 @@
 
 namespace ktune::tuner {
 
-struct AutoOptions {
-  std::size_t initial = 0;          // random design; 0: max(8, varying parameters + 2)
-  std::size_t local_every = 2;      // every n-th proposal is local
-  std::size_t local_top = 5;        // neighbourhoods of this many best (unexhausted) points
-  std::size_t candidates = 20'000;  // global candidates per step, at most
-  std::size_t max_training = 200;
-  double exploration = 0.01;
-};
-
-class AutoStrategy final : public IndexedStrategy {
- public:
-  AutoStrategy(std::shared_ptr<const SpaceIndex> index, std::uint64_t seed,
-               AutoOptions options = {});
-  std::string name() const override { return "auto"; }
-
- protected:
-  std::size_t propose() override;
-
- private:
-  std::vector<std::size_t> local_candidates() const;
-
-  AutoOptions options_;
-  Surrogate surrogate_;
-  std::size_t step_ = 0;
-};
+// BayesianStrategy's options for `auto`: every second model-driven proposal is local, among
+// the neighbourhoods of the 5 best points.
+inline BayesianOptions auto_options() {
+  BayesianOptions options;
+  options.local_every = 2;
+  options.local_top = 5;
+  return options;
+}
 
 }  // namespace ktune::tuner

@@ -13,6 +13,10 @@ struct BayesianOptions {
   std::size_t candidates = 20'000;  // unvisited points scored per step (a random subset if more)
   std::size_t max_training = 200;   // points the model is fitted on (the best half and the latest)
   double exploration = 0.01;        // xi: gains (in log units) below which EI ignores a point
+  // Every n-th model-driven proposal is chosen among the unvisited neighbours of the best
+  // `local_top` points whose neighbourhoods are not exhausted (0: never; see auto.hpp).
+  std::size_t local_every = 0;
+  std::size_t local_top = 5;
 };
 
 // The model as the strategies use it: what was seen in, expected improvement out. The target
@@ -43,15 +47,19 @@ class Surrogate {
 class BayesianStrategy final : public IndexedStrategy {
  public:
   BayesianStrategy(std::shared_ptr<const SpaceIndex> index, std::uint64_t seed,
-                   BayesianOptions options = {});
-  std::string name() const override { return "bayes"; }
+                   BayesianOptions options = {}, std::string name = "bayes");
+  std::string name() const override { return name_; }
 
  protected:
   std::size_t propose() override;
 
  private:
+  std::vector<std::size_t> local_candidates() const;
+
   BayesianOptions options_;
+  std::string name_;
   Surrogate surrogate_;
+  std::size_t step_ = 0;  // model-driven proposals so far
 };
 
 // The size of the random design before a model is fitted.
