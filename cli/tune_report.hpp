@@ -1,0 +1,36 @@
+#pragma once
+// What `ktune tune` prints: the JSON document (the output contract) or the table, and the
+// pieces of the live progress line.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cli/tune_target.hpp"
+#include "tuner/finalists.hpp"
+#include "tuner/session.hpp"
+#include "tuner/shard.hpp"
+
+namespace ktune::cli {
+
+struct Report {
+  const TuneOptions& options;
+  const Target& target;
+  std::size_t space_size;
+  std::optional<tuner::Shard> shard;
+  const tuner::Budget& budget;
+  const tuner::TuneResult& result;
+  const tuner::Verdict& verdict;
+  std::int64_t session_id;
+  std::string database;
+};
+
+void print_json(const Report& r);
+void print_table(const Report& r);
+
+// "42s", "3m07s", "1h05m"; "?" when unknown.
+std::string duration(double seconds);
+// What is left of the session: the nearest of the budgets and the end of the space.
+std::optional<double> eta_seconds(const tuner::TuneResult& r, std::size_t space_size,
+                                  const tuner::Budget& budget);
+
+}  // namespace ktune::cli

@@ -1,0 +1,58 @@
+#pragma once
+// What `ktune tune` works with: its options, and the target it tunes (a kernel family on a
+// device, or a recorded search). Shared by tune_command.cpp, tune_resume.cpp and tune_report.cpp.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/device_info.hpp"
+#include "core/problem.hpp"
+#include "kernels/family.hpp"
+#include "profiles/backends.hpp"
+#include "profiles/kernel_evaluator.hpp"
+#include "profiles/replay/dataset_reader.hpp"
+#include "profiles/replay/replay_evaluator.hpp"
+#include "tuner/finalists.hpp"
+#include "tuner/space/space.hpp"
+
+namespace ktune::cli {
+
+// `ktune tune matmul` with no options (1024^3 on PoCL, a few seconds a variant) must be done in
+// about five minutes: four minutes of search, then the finalists' re-measurement.
+constexpr double kDefaultBudgetSeconds = 240;
+
+struct TuneOptions {
+  std::string kernel, shape, backend, dataset, db, format = "table", strategy = "auto";
+  int device = -1;
+  std::uint64_t seed = 1;
+  std::size_t budget_evals = 0, stagnation = 0;
+  double budget_time = kDefaultBudgetSeconds;
+  bool exhaustive = false;
+  std::string resume, shard;
+  tuner::FinalistOptions finalists;
+  double replay_pace = 0;
+  std::string timer = "events";
+  bool no_counters = false;
+  std::vector<std::string> sets, restricts;
+  profiles::MeasureOptions measure;
+};
+
+// What is tuned: a kernel family on a device, or a recorded search. Built in place and never
+// moved: the evaluator refers to the space, the device and the dataset.
+struct Target {
+  std::string kernel;
+  Problem problem;
+  DeviceInfo device;
+  tuner::Space space;
+  const kernels::Family* family = nullptr;  // null in a replay
+  profiles::Selection selection;            // kernel: the chosen backend and device
+  std::unique_ptr<profiles::Device> opened;
+  RecordedDataset dataset;  // replay only
+  std::unique_ptr<profiles::Evaluator> evaluator;
+  profiles::replay::ReplayEvaluator* replayer = nullptr;  // the evaluator, in a replay
+
+  bool replay() const { return family == nullptr; }
+};
+
+}  // namespace ktune::cli
