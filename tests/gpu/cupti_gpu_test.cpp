@@ -63,6 +63,27 @@ class CuptiGpu : public ::testing::Test {
     return measured;
   }
 
+  // The stream copy of n floats, ready to run: its buffers, program and launch.
+  struct Copy {
+    std::unique_ptr<Buffer> in, out;
+    std::unique_ptr<Program> program;
+    Geometry geometry;
+    std::vector<KernelArg> args;
+    std::vector<Buffer*> buffers;
+    double run(Device& device) { return device.run(*program, geometry, args, buffers); }
+  };
+  Copy stream_copy(int n) {
+    Copy c;
+    c.in = device_->allocate(std::size_t(n) * sizeof(float));
+    c.out = device_->allocate(std::size_t(n) * sizeof(float));
+    c.program = device_->compile({"stream_copy", kCopy, {}, {}});
+    c.geometry.block = {256, 1, 1};
+    c.geometry.grid = {static_cast<std::uint32_t>(n / 256), 1, 1};
+    c.args = {BufferArg{0}, BufferArg{1}, std::int32_t{n}};
+    c.buffers = {c.in.get(), c.out.get()};
+    return c;
+  }
+
   std::unique_ptr<Device> device_;
   std::string skip_reason_;
 };
@@ -70,17 +91,10 @@ class CuptiGpu : public ::testing::Test {
 TEST_F(CuptiGpu, StreamCopyDramBytesMatchTheBytesMoved) {
   constexpr int n = 64 << 20;  // 256 MiB each way: far larger than any L2
   constexpr double bytes = double{n} * sizeof(float);
-  auto in = device_->allocate(n * sizeof(float));
-  auto out = device_->allocate(n * sizeof(float));
-  auto program = device_->compile({"stream_copy", kCopy, {}, {}});
-  Geometry geometry;
-  geometry.block = {256, 1, 1};
-  geometry.grid = {n / 256, 1, 1};
-  const std::vector<KernelArg> args{BufferArg{0}, BufferArg{1}, std::int32_t{n}};
-  const std::vector<Buffer*> buffers{in.get(), out.get()};
-  device_->run(*program, geometry, args, buffers);  // loads the module outside the profiler
+  auto copy = stream_copy(n);
+  copy.run(*device_);  // loads the module outside the profiler
 
-  const auto m = profile(*program, geometry, args, buffers);
+  const auto m = profile(*copy.program, copy.geometry, copy.args, copy.buffers);
   if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
   const auto read = metric_value(m, names::kDramBytesRead);
   const auto write = metric_value(m, names::kDramBytesWrite);
@@ -92,7 +106,7 @@ TEST_F(CuptiGpu, StreamCopyDramBytesMatchTheBytesMoved) {
 
   // Achieved occupancy never exceeds what the resources allow.
   const auto achieved = metric_value(m, names::kAchievedOccupancyPct);
-  const auto theoretical = device_->resources(*program, geometry).theoretical_occupancy;
+  const auto theoretical = device_->resources(*copy.program, copy.geometry).theoretical_occupancy;
   ASSERT_TRUE(achieved && theoretical);
   EXPECT_GT(*achieved, 0);
   EXPECT_LE(*achieved, 100 * *theoretical + 1.0);
@@ -120,19 +134,11 @@ TEST_F(CuptiGpu, FmaLoopFlopCountMatches) {
 }
 
 TEST_F(CuptiGpu, ActivityTimerAgreesWithEvents) {
-  constexpr int n = 32 << 20;
-  auto in = device_->allocate(n * sizeof(float));
-  auto out = device_->allocate(n * sizeof(float));
-  auto program = device_->compile({"stream_copy", kCopy, {}, {}});
-  Geometry geometry;
-  geometry.block = {256, 1, 1};
-  geometry.grid = {n / 256, 1, 1};
-  const std::vector<KernelArg> args{BufferArg{0}, BufferArg{1}, std::int32_t{n}};
-  const std::vector<Buffer*> buffers{in.get(), out.get()};
+  auto copy = stream_copy(32 << 20);
   auto median_of = [&](int runs) {
     std::vector<double> ms;
     for (int i = 0; i < runs; ++i)
-      ms.push_back(device_->run(*program, geometry, args, buffers));
+      ms.push_back(copy.run(*device_));
     std::sort(ms.begin(), ms.end());
     return ms[ms.size() / 2];
   };
