@@ -14,12 +14,6 @@
 namespace ktune::cli {
 namespace {
 
-const kernels::Family* built_in(std::string_view kernel) {
-  for (const auto* family : kernels::all_families())
-    if (family->name() == kernel) return family;
-  return nullptr;
-}
-
 std::string describe(const db::StoredDevice& d) {
   std::string text = fmt::format("{} {}", d.id, d.info.name);
   std::vector<std::string> details;
@@ -71,7 +65,7 @@ db::StoredDevice resolve_device(const db::Store& store, const std::string& selec
 Problem parse_problem(const db::Store& store, const std::string& kernel, const std::string& shape,
                       const std::string& dtype) {
   Problem problem;
-  if (const auto* family = built_in(kernel)) {
+  if (const auto* family = kernels::family_named(kernel)) {
     if (shape.find('=') != std::string::npos) {
       problem = family->default_problem();
       problem.dims = db::parse_shape_text(shape);
@@ -134,7 +128,7 @@ Problem parse_problem(const db::Store& store, const std::string& kernel, const s
 }
 
 std::optional<double> family_flops(const std::string& kernel, const Problem& problem) {
-  const auto* family = built_in(kernel);
+  const auto* family = kernels::family_named(kernel);
   if (!family) return std::nullopt;
   try {
     return family->flops(problem);

@@ -64,6 +64,8 @@ class Family {
 
 // Throws UsageError naming the accepted families.
 const Family& find_family(std::string_view name);
+// nullptr for a kernel that is not a built-in family (an imported recording, say).
+const Family* family_named(std::string_view name);
 std::vector<const Family*> all_families();
 
 }  // namespace ktune::kernels

@@ -30,6 +30,12 @@ std::vector<const Family*> all_families() {
   return list;
 }
 
+const Family* family_named(std::string_view name) {
+  for (const auto& f : registry())
+    if (f->name() == name) return f.get();
+  return nullptr;
+}
+
 const Family& find_family(std::string_view name) {
   std::string names;
   for (const auto& f : registry()) {

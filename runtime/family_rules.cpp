@@ -10,9 +10,7 @@ namespace ktune::runtime {
 
 db::FamilyRules family_rules(std::string_view kernel) {
   db::FamilyRules rules;
-  const kernels::Family* family = nullptr;
-  for (const auto* f : kernels::all_families())
-    if (f->name() == kernel) family = f;
+  const auto* family = kernels::family_named(kernel);
   if (!family) return rules;
   rules.violation = [family](std::string_view, const Problem& problem, const DeviceInfo& device,
                              const std::string& config) -> std::optional<std::string> {
