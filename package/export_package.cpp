@@ -24,10 +24,6 @@ void write_file(const std::filesystem::path& path, std::string_view text) {
 
 }  // namespace
 
-std::string generated_header(const runtime::TunedTable& table, const kernels::Family& family) {
-  return header_text(build_model(table, family), table.source);
-}
-
 ExportSummary export_package(const runtime::TunedTable& table, const kernels::Family& family,
                              const std::filesystem::path& directory) {
   const Model model = build_model(table, family);
@@ -36,7 +32,6 @@ ExportSummary export_package(const runtime::TunedTable& table, const kernels::Fa
   summary.directory = directory;
   auto write = [&](const std::filesystem::path& relative, std::string_view text) {
     write_file(directory / relative, text);
-    summary.files.push_back(relative);
   };
   try {
     std::filesystem::create_directories(directory);

@@ -14,8 +14,6 @@
 // dispatch rules of db/lookup (exact, nearest shape, same architecture, default), the launch
 // geometry, and the defines an OpenCL build needs.
 #include <filesystem>
-#include <string>
-#include <vector>
 
 #include "kernels/family.hpp"
 #include "runtime/tuned_table.hpp"
@@ -24,17 +22,13 @@ namespace ktune::package {
 
 struct ExportSummary {
   std::filesystem::path directory;
-  std::vector<std::filesystem::path> files;  // written, relative to `directory`
-  std::size_t entries = 0;                   // (device, shape) rows of the table
-  std::size_t configurations = 0;            // distinct configurations (CUDA translation units)
+  std::size_t entries = 0;         // (device, shape) rows of the table
+  std::size_t configurations = 0;  // distinct configurations (CUDA translation units)
   std::size_t devices = 0;
 };
 
 // Throws UsageError when the table is empty; ktune::Error when a file cannot be written.
 ExportSummary export_package(const runtime::TunedTable& table, const kernels::Family& family,
                              const std::filesystem::path& directory);
-
-// The generated header alone (for tests).
-std::string generated_header(const runtime::TunedTable& table, const kernels::Family& family);
 
 }  // namespace ktune::package
