@@ -157,22 +157,10 @@ void GaussianProcess::fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, bo
   fitted_ = true;
 }
 
-Eigen::VectorXd GaussianProcess::predict_mean(const Eigen::MatrixXd& Xs) const {
-  const Eigen::MatrixXd Ks = covariance(Xs, X_, hyper_);
-  return (Ks * alpha_).array() * y_scale_ + y_mean_;
-}
-
 Eigen::VectorXd GaussianProcess::sd_from(const Eigen::MatrixXd& Ks) const {
   const Eigen::MatrixXd V = llt_.matrixL().solve(Ks.transpose());
   const double signal = std::exp(hyper_.log_signal);
   return (signal - V.colwise().squaredNorm().transpose().array()).max(1e-12).sqrt() * y_scale_;
-}
-
-void GaussianProcess::predict(const Eigen::MatrixXd& Xs, Eigen::VectorXd& mean,
-                              Eigen::VectorXd& sd) const {
-  const Eigen::MatrixXd Ks = covariance(Xs, X_, hyper_);
-  mean = mean_from(Ks);
-  sd = sd_from(Ks);
 }
 
 }  // namespace ktune::tuner

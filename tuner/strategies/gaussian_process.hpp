@@ -19,11 +19,8 @@ class GaussianProcess {
   // or defaults on first use or when the dimension changed). Rows of X are inputs in [0, 1].
   void fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, bool optimise, int iterations = 30);
 
-  // Posterior mean and standard deviation of the latent function at each row of Xs.
-  void predict(const Eigen::MatrixXd& Xs, Eigen::VectorXd& mean, Eigen::VectorXd& sd) const;
-  // Mean only (cheaper: no triangular solves).
-  Eigen::VectorXd predict_mean(const Eigen::MatrixXd& Xs) const;
-  // The cross-covariance and the mean, for callers that compute deviations selectively.
+  // The posterior at rows Xs, in two steps so that callers compute deviations selectively: the
+  // cross-covariance Ks, then the mean (mean_from) and standard deviations (sd_from) from it.
   Eigen::MatrixXd cross_covariance(const Eigen::MatrixXd& Xs) const {
     return covariance(Xs, X_, hyper_);
   }
