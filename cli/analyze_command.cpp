@@ -31,8 +31,7 @@ struct AnalyzeOptions {
 };
 
 // Every valid configuration, or a seeded sample of `limit` of them (kept in space order).
-std::vector<tuner::Config> pick(const std::vector<tuner::Config>& valid, std::size_t limit,
-                                std::uint64_t seed) {
+std::vector<Config> pick(const std::vector<Config>& valid, std::size_t limit, std::uint64_t seed) {
   if (limit == 0 || limit >= valid.size()) return valid;
   std::vector<std::size_t> order(valid.size());
   for (std::size_t i = 0; i < order.size(); ++i)
@@ -41,7 +40,7 @@ std::vector<tuner::Config> pick(const std::vector<tuner::Config>& valid, std::si
   std::shuffle(order.begin(), order.end(), rng);
   order.resize(limit);
   std::sort(order.begin(), order.end());
-  std::vector<tuner::Config> picked;
+  std::vector<Config> picked;
   for (auto i : order)
     picked.push_back(valid[i]);
   return picked;
@@ -63,13 +62,13 @@ std::optional<std::string> prune_reason(const profiles::PruneRules& rules,
   return rules.reason(v.resources);
 }
 
-nlohmann::json variant_json(const tuner::Space& space, const profiles::VariantAnalysis& v,
+nlohmann::json variant_json(const Space& space, const profiles::VariantAnalysis& v,
                             const profiles::PruneRules& rules) {
   const auto& r = v.resources;
   nlohmann::json config = nlohmann::json::object();
   for (std::size_t i = 0; i < space.params().size(); ++i) {
     const auto& p = space.params()[i];
-    if (p.kind == tuner::Param::Kind::choice)
+    if (p.kind == Param::Kind::choice)
       config[p.name] = p.format(v.config.values[i]);
     else
       config[p.name] = v.config.values[i];
@@ -146,7 +145,7 @@ int run_analyze(const std::vector<std::string>& args) {
   const auto& family = kernels::find_family(o.kernel);
   const Problem problem = o.shape.empty() ? family.default_problem() : family.parse_shape(o.shape);
   const DeviceInfo target = profiles::offline_device(o.arch);
-  tuner::Space space = family.space(problem, target);
+  Space space = family.space(problem, target);
   for (const auto& s : o.sets) {
     const auto eq = s.find('=');
     if (eq == std::string::npos) throw UsageError(fmt::format("--set {}: expected NAME=VALUE", s));

@@ -300,9 +300,8 @@ int run_profile(const std::vector<std::string>& args) {
   const Problem problem = o.shape.empty() ? family.default_problem() : family.parse_shape(o.shape);
   auto selection = profiles::select_device(o.backend, o.device);
   profiles::check_fits(family, problem, selection.device);
-  const tuner::Space space = family.space(problem, selection.device);
-  const tuner::Config config =
-      o.config.empty() ? space.default_config() : space.parse_config(o.config);
+  const Space space = family.space(problem, selection.device);
+  const Config config = o.config.empty() ? space.default_config() : space.parse_config(o.config);
   if (auto why = space.violation(config))
     throw UsageError(fmt::format("--config {}: {}", space.canonical(config), *why));
   const std::string config_text = space.canonical(config);

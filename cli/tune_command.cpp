@@ -258,7 +258,7 @@ int run_tune(const std::vector<std::string>& args) {
 
   open_evaluator(o, target);
   auto strategy = tuner::make_strategy(o.strategy, target.space, valid, o.seed);
-  std::vector<std::pair<tuner::Config, Evaluation>> stored;
+  std::vector<std::pair<Config, Evaluation>> stored;
   std::int64_t session_id = 0;
   if (resumed) {
     stored = stored_evaluations(store, *resumed, target);

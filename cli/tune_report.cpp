@@ -12,11 +12,11 @@
 namespace ktune::cli {
 namespace {
 
-nlohmann::ordered_json config_json(const tuner::Space& space, const tuner::Config& config) {
+nlohmann::ordered_json config_json(const Space& space, const Config& config) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < space.params().size(); ++i) {
     const auto& p = space.params()[i];
-    if (p.kind == tuner::Param::Kind::choice)
+    if (p.kind == Param::Kind::choice)
       j[p.name] = p.format(config.values[i]);
     else
       j[p.name] = config.values[i];

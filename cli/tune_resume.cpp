@@ -102,11 +102,12 @@ db::StoredSession session_to_resume(const db::Store& store, const std::string& d
       t.kernel, t.problem.canonical(), t.device.name, o.strategy, o.seed, db_path));
 }
 
-std::vector<std::pair<tuner::Config, Evaluation>> stored_evaluations(
-    const db::Store& store, const db::StoredSession& session, Target& t) {
-  std::vector<std::pair<tuner::Config, Evaluation>> stored;
+std::vector<std::pair<Config, Evaluation>> stored_evaluations(const db::Store& store,
+                                                              const db::StoredSession& session,
+                                                              Target& t) {
+  std::vector<std::pair<Config, Evaluation>> stored;
   for (auto& e : store.evaluations(session.id)) {
-    tuner::Config config;
+    Config config;
     try {
       config = t.space.parse_config(e.config);
     } catch (const UsageError&) {

@@ -25,7 +25,8 @@ db::StoredSession session_to_resume(const db::Store& store, const std::string& d
 // them from the dataset again (a lookup, not a measurement) so they carry the recorded figures
 // and costs exactly; measured ones come back as stored, their cost estimated from the compile
 // time and the timed runs.
-std::vector<std::pair<tuner::Config, Evaluation>> stored_evaluations(
-    const db::Store& store, const db::StoredSession& session, Target& t);
+std::vector<std::pair<Config, Evaluation>> stored_evaluations(const db::Store& store,
+                                                              const db::StoredSession& session,
+                                                              Target& t);
 
 }  // namespace ktune::cli

@@ -13,8 +13,8 @@
 #include "profiles/kernel_evaluator.hpp"
 #include "profiles/replay/dataset_reader.hpp"
 #include "profiles/replay/replay_evaluator.hpp"
+#include "space/space.hpp"
 #include "tuner/finalists.hpp"
-#include "tuner/space/space.hpp"
 
 namespace ktune::cli {
 
@@ -44,7 +44,7 @@ struct Target {
   std::string kernel;
   Problem problem;
   DeviceInfo device;
-  tuner::Space space;
+  Space space;
   const kernels::Family* family = nullptr;  // null in a replay
   profiles::Selection selection;            // kernel: the chosen backend and device
   std::unique_ptr<profiles::Device> opened;

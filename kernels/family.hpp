@@ -11,7 +11,7 @@
 #include "core/launch.hpp"
 #include "core/problem.hpp"
 #include "kernels/baseline.hpp"
-#include "tuner/space/space.hpp"
+#include "space/space.hpp"
 
 namespace ktune::kernels {
 
@@ -41,8 +41,8 @@ class Family {
 
   // The search space for this problem on this device: parameters with their defaults, and the
   // constraints that reject invalid combinations before anything is compiled.
-  virtual tuner::Space space(const Problem& problem, const DeviceInfo& device) const = 0;
-  virtual LaunchPlan plan(const tuner::Space& space, const tuner::Config& config,
+  virtual Space space(const Problem& problem, const DeviceInfo& device) const = 0;
+  virtual LaunchPlan plan(const Space& space, const Config& config,
                           const Problem& problem) const = 0;
 
   virtual double flops(const Problem& problem) const = 0;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tuner/space/space.hpp"
+#include "space/space.hpp"
 
 namespace ktune::kernels {
 
@@ -13,7 +13,6 @@ namespace ktune::kernels {
 // configuration, then for every parameter every value that some valid configuration takes (so
 // the extremes of each parameter are in), then random valid configurations. The same seed gives
 // the same sample. May exceed `count` when covering every value needs more.
-std::vector<tuner::Config> covering_sample(const tuner::Space& space, std::size_t count,
-                                           std::uint64_t seed);
+std::vector<Config> covering_sample(const Space& space, std::size_t count, std::uint64_t seed);
 
 }  // namespace ktune::kernels

@@ -18,7 +18,7 @@ bool is_shape_binding(const FamilySpec& spec, std::string_view name) {
 }
 
 // The constraints of `space` as C++ over `c` (Config), `s` (Shape) and `d` (DeviceRow).
-std::vector<std::string> translate_constraints(const tuner::Space& space, const Model& model) {
+std::vector<std::string> translate_constraints(const Space& space, const Model& model) {
   const auto& params = space.params();
   std::vector<std::string> names;  // slot -> C++ expression
   for (std::size_t i = 0; i < params.size(); ++i)
@@ -35,11 +35,11 @@ std::vector<std::string> translate_constraints(const tuner::Space& space, const 
       names.push_back(fmt::format("d.bindings[{}]", pos - model.device_bindings.begin()));
     }
   }
-  const tuner::Resolver resolve = [&](std::string_view name) -> std::optional<tuner::Resolved> {
+  const Resolver resolve = [&](std::string_view name) -> std::optional<Resolved> {
     for (std::size_t i = 0; i < params.size(); ++i)
-      if (params[i].name == name) return tuner::Resolved{tuner::Resolved::Kind::slot, i, 0};
+      if (params[i].name == name) return Resolved{Resolved::Kind::slot, i, 0};
     if (auto it = binding_slot.find(name); it != binding_slot.end())
-      return tuner::Resolved{tuner::Resolved::Kind::slot, it->second, 0};
+      return Resolved{Resolved::Kind::slot, it->second, 0};
     std::optional<std::int64_t> label;
     int matches = 0;
     for (const auto& p : params)
@@ -48,19 +48,19 @@ std::vector<std::string> translate_constraints(const tuner::Space& space, const 
           label = static_cast<std::int64_t>(v);
           ++matches;
         }
-    if (matches == 1) return tuner::Resolved{tuner::Resolved::Kind::constant, 0, *label};
+    if (matches == 1) return Resolved{Resolved::Kind::constant, 0, *label};
     return std::nullopt;
   };
   std::vector<std::string> out;
   for (const auto& constraint : space.constraints()) {
-    const auto e = tuner::Expression::parse(constraint.text(), resolve);
+    const auto e = Expression::parse(constraint.text(), resolve);
     out.push_back(e.to_cpp([&](std::size_t slot) { return names.at(slot); }) + "  /* " +
                   constraint.text() + " */");
   }
   return out;
 }
 
-std::size_t add_config(Model& model, const tuner::Space& space, const tuner::Config& config,
+std::size_t add_config(Model& model, const Space& space, const Config& config,
                        const Problem& problem) {
   const std::string canonical = space.canonical(config);
   for (std::size_t i = 0; i < model.configs.size(); ++i)
@@ -95,7 +95,7 @@ Model build_model(const runtime::TunedTable& table, const kernels::Family& famil
   model.family = &family;
   model.spec = &family_spec(table.kernel);
   const Problem reference_problem = family.default_problem();
-  const tuner::Space generic = family.space(reference_problem, DeviceInfo{});
+  const Space generic = family.space(reference_problem, DeviceInfo{});
   model.params = generic.params();
   for (const auto& [name, value] : generic.bindings())
     if (!is_shape_binding(*model.spec, name)) model.device_bindings.push_back(name);
@@ -105,7 +105,7 @@ Model build_model(const runtime::TunedTable& table, const kernels::Family& famil
   for (const auto& entry : table.entries) {
     const auto fingerprint = entry.device.fingerprint();
     auto [it, added] = device_of.emplace(fingerprint, model.devices.size());
-    const tuner::Space space = family.space(entry.problem, entry.device);
+    const Space space = family.space(entry.problem, entry.device);
     if (added) {
       DeviceRow row;
       row.info = entry.device;

@@ -11,7 +11,7 @@
 #include "kernels/family.hpp"
 #include "package/family_spec.hpp"
 #include "runtime/tuned_table.hpp"
-#include "tuner/space/param.hpp"
+#include "space/param.hpp"
 
 namespace ktune::package {
 
@@ -42,7 +42,7 @@ struct EntryRow {
 struct Model {
   const kernels::Family* family = nullptr;
   const FamilySpec* spec = nullptr;
-  std::vector<tuner::Param> params;
+  std::vector<Param> params;
   std::vector<std::string> device_bindings;               // names, in DeviceRow::bindings order
   std::vector<std::vector<std::string>> constraint_sets;  // C++ expressions
   std::vector<DeviceRow> devices;

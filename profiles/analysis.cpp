@@ -22,7 +22,7 @@ std::string offline_architectures() {
   return cuda::offline_architectures();
 }
 AnalysisReport analyze_offline(const kernels::Family& family, const Problem& problem,
-                               const tuner::Space& space, std::span<const tuner::Config> configs,
+                               const Space& space, std::span<const Config> configs,
                                const AnalysisOptions& options) {
   return cuda::analyze_offline(family, problem, space, configs, options);
 }
@@ -33,8 +33,8 @@ DeviceInfo offline_device(const std::string&) {
 std::string offline_architectures() {
   return {};
 }
-AnalysisReport analyze_offline(const kernels::Family&, const Problem&, const tuner::Space&,
-                               std::span<const tuner::Config>, const AnalysisOptions&) {
+AnalysisReport analyze_offline(const kernels::Family&, const Problem&, const Space&,
+                               std::span<const Config>, const AnalysisOptions&) {
   throw Error(kNotBuilt);
 }
 #endif

@@ -12,12 +12,12 @@
 #include "core/evaluation.hpp"
 #include "core/launch.hpp"
 #include "kernels/family.hpp"
-#include "tuner/space/space.hpp"
+#include "space/space.hpp"
 
 namespace ktune::profiles {
 
 struct VariantAnalysis {
-  tuner::Config config;
+  Config config;
   Geometry geometry;
   Outcome outcome = Outcome::correct;  // correct: analysed; else compile_error, resource_exceeded
   std::string message;                 // why, for other outcomes
@@ -48,7 +48,7 @@ DeviceInfo offline_device(const std::string& arch);
 std::string offline_architectures();
 
 AnalysisReport analyze_offline(const kernels::Family& family, const Problem& problem,
-                               const tuner::Space& space, std::span<const tuner::Config> configs,
+                               const Space& space, std::span<const Config> configs,
                                const AnalysisOptions& options);
 
 }  // namespace ktune::profiles

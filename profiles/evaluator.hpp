@@ -7,7 +7,7 @@
 
 #include "core/device_info.hpp"
 #include "core/evaluation.hpp"
-#include "tuner/space/config.hpp"
+#include "space/config.hpp"
 
 namespace ktune::profiles {
 
@@ -18,16 +18,16 @@ class Evaluator {
 
   // Evaluates one configuration of the space. Never throws for a failing variant: the outcome
   // and message say what happened. Throws ktune::Error only when the device itself is lost.
-  virtual Evaluation evaluate(const tuner::Config& config) = 0;
+  virtual Evaluation evaluate(const Config& config) = 0;
 
   // `runs` more timing samples of a configuration that evaluated correct (for interleaved
   // re-measurement of finalists). Empty if it cannot be run again.
-  virtual std::vector<double> sample(const tuner::Config& config, int runs) = 0;
+  virtual std::vector<double> sample(const Config& config, int runs) = 0;
 
   // Configurations about to be evaluated, in order: compiled ahead where the backend can compile
   // in parallel (CUDA: NVRTC on every core, into its cache). Never throws: failures come out of
   // evaluate().
-  virtual void prepare_ahead(std::span<const tuner::Config> configs) { (void)configs; }
+  virtual void prepare_ahead(std::span<const Config> configs) { (void)configs; }
 };
 
 }  // namespace ktune::profiles

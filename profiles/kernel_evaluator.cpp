@@ -60,8 +60,8 @@ void check_fits(const kernels::Family& family, const Problem& problem, const Dev
                                  shape, gib(2.5 * total), gib(host)));
 }
 
-KernelEvaluator::KernelEvaluator(const kernels::Family& family, Problem problem,
-                                 const tuner::Space& space, Device& device, MeasureOptions options)
+KernelEvaluator::KernelEvaluator(const kernels::Family& family, Problem problem, const Space& space,
+                                 Device& device, MeasureOptions options)
     : family_(family),
       kernel_name_(family.name()),
       problem_(std::move(problem)),
@@ -91,8 +91,7 @@ VariantPhase KernelEvaluator::phase(Phase phase, const std::string& config,
   return {phase, kernel_name_, config, variant};
 }
 
-KernelEvaluator::Prepared KernelEvaluator::prepare(const tuner::Config& config,
-                                                   std::uint64_t variant) {
+KernelEvaluator::Prepared KernelEvaluator::prepare(const Config& config, std::uint64_t variant) {
   if (auto why = space_.violation(config))
     throw VariantFailure(Outcome::invalid, space_.canonical(config) + " " + *why);
   Prepared prepared;
@@ -136,7 +135,7 @@ double KernelEvaluator::run_once(Prepared& prepared) {
   return ms;
 }
 
-Evaluation KernelEvaluator::evaluate(const tuner::Config& config) {
+Evaluation KernelEvaluator::evaluate(const Config& config) {
   Evaluation result;
   const auto start = std::chrono::steady_clock::now();
   const std::uint64_t variant = ++evaluated_;
@@ -202,7 +201,7 @@ Evaluation KernelEvaluator::evaluate(const tuner::Config& config) {
   return result;
 }
 
-void KernelEvaluator::keep(const tuner::Config& config, Prepared prepared, double median_ms) {
+void KernelEvaluator::keep(const Config& config, Prepared prepared, double median_ms) {
   if (kept_.size() >= kMaxKeptPrograms) {
     auto slowest = std::max_element(kept_.begin(), kept_.end(), [](const auto& a, const auto& b) {
       return a.second.median_ms < b.second.median_ms;
@@ -213,7 +212,7 @@ void KernelEvaluator::keep(const tuner::Config& config, Prepared prepared, doubl
   kept_.insert_or_assign(config, Kept{std::move(prepared), median_ms});
 }
 
-void KernelEvaluator::prepare_ahead(std::span<const tuner::Config> configs) {
+void KernelEvaluator::prepare_ahead(std::span<const Config> configs) {
   std::vector<KernelSource> sources;
   for (const auto& config : configs) {
     if (kept_.contains(config) || space_.violation(config)) continue;
@@ -231,7 +230,7 @@ void KernelEvaluator::prepare_ahead(std::span<const tuner::Config> configs) {
   }
 }
 
-std::vector<double> KernelEvaluator::sample(const tuner::Config& config, int runs) {
+std::vector<double> KernelEvaluator::sample(const Config& config, int runs) {
   auto it = kept_.find(config);
   std::vector<double> samples;
   try {

@@ -35,14 +35,14 @@ class KernelEvaluator final : public Evaluator {
  public:
   // Checks that the problem's buffers fit the device and the host (UsageError if not), creates
   // the inputs and the CPU reference, and uploads the inputs.
-  KernelEvaluator(const kernels::Family& family, Problem problem, const tuner::Space& space,
+  KernelEvaluator(const kernels::Family& family, Problem problem, const Space& space,
                   Device& device, MeasureOptions options = {});
   ~KernelEvaluator() override;
 
   const DeviceInfo& device() const override { return device_.info(); }
-  Evaluation evaluate(const tuner::Config& config) override;
-  std::vector<double> sample(const tuner::Config& config, int runs) override;
-  void prepare_ahead(std::span<const tuner::Config> configs) override;
+  Evaluation evaluate(const Config& config) override;
+  std::vector<double> sample(const Config& config, int runs) override;
+  void prepare_ahead(std::span<const Config> configs) override;
 
   const kernels::Reference& reference() const { return reference_; }
 
@@ -53,7 +53,7 @@ class KernelEvaluator final : public Evaluator {
     Resources resources;        // the program's, completed for its launch by the device
     std::uint64_t variant = 0;  // 1-based number in evaluation order (phase markers)
   };
-  Prepared prepare(const tuner::Config& config, std::uint64_t variant);
+  Prepared prepare(const Config& config, std::uint64_t variant);
   VariantPhase phase(Phase phase, const std::string& config, std::uint64_t variant) const;
   void reset_output(bool poison);
   double run_once(Prepared& prepared);
@@ -61,7 +61,7 @@ class KernelEvaluator final : public Evaluator {
   const kernels::Family& family_;
   std::string kernel_name_;
   Problem problem_;
-  const tuner::Space& space_;
+  const Space& space_;
   Device& device_;
   MeasureOptions options_;
   kernels::Workload workload_;
@@ -74,8 +74,8 @@ class KernelEvaluator final : public Evaluator {
     Prepared prepared;
     double median_ms = 0;
   };
-  void keep(const tuner::Config& config, Prepared prepared, double median_ms);
-  std::map<tuner::Config, Kept> kept_;
+  void keep(const Config& config, Prepared prepared, double median_ms);
+  std::map<Config, Kept> kept_;
   std::uint64_t evaluated_ = 0;
 };
 

@@ -19,7 +19,7 @@
 #include "core/evaluation.hpp"
 #include "db/store.hpp"
 #include "profiles/evaluator.hpp"
-#include "tuner/space/space.hpp"
+#include "space/space.hpp"
 #include "tuner/strategy.hpp"
 
 namespace ktune::tuner {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tuner/space/space.hpp"
+#include "space/space.hpp"
 
 namespace ktune::tuner {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/evaluation.hpp"
-#include "tuner/space/space.hpp"
-#include "tuner/space/space_index.hpp"
+#include "space/space.hpp"
+#include "space/space_index.hpp"
 
 namespace ktune::tuner {
 

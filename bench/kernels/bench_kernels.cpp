@@ -66,9 +66,9 @@ void run_case(const Case& c, const Args& args, profiles::Device& device) {
 
   // The search: the default first, then a seeded random sample of the valid space.
   const auto start = std::chrono::steady_clock::now();
-  std::vector<tuner::Config> order{space.default_config()};
+  std::vector<Config> order{space.default_config()};
   {
-    std::vector<tuner::Config> shuffled = valid;
+    std::vector<Config> shuffled = valid;
     std::mt19937_64 rng(args.seed);
     std::shuffle(shuffled.begin(), shuffled.end(), rng);
     for (const auto& config : shuffled) {
@@ -76,7 +76,7 @@ void run_case(const Case& c, const Args& args, profiles::Device& device) {
       if (config != order.front()) order.push_back(config);
     }
   }
-  std::optional<tuner::Config> best;
+  std::optional<Config> best;
   double best_ms = 0, default_ms = 0;
   std::map<std::string, int> failures;
   for (const auto& config : order) {

@@ -49,8 +49,8 @@ struct RunResult {
 struct Dataset {
   std::string name;
   RecordedDataset data;
-  tuner::Space space;
-  std::shared_ptr<const tuner::SpaceIndex> index;
+  Space space;
+  std::shared_ptr<const SpaceIndex> index;
   double optimum = 0;
   std::size_t budget = 0;
 };
@@ -209,7 +209,7 @@ int main(int argc, char** argv) {
     d.space = profiles::replay::dataset_space(d.data);
     for (const auto& r : restricts)
       d.space.add_constraint(r);
-    d.index = std::make_shared<const tuner::SpaceIndex>(d.space, d.space.enumerate());
+    d.index = std::make_shared<const SpaceIndex>(d.space, d.space.enumerate());
     // The optimum of the (possibly restricted) space.
     profiles::replay::ReplayEvaluator lookup(d.data);
     d.optimum = std::numeric_limits<double>::infinity();

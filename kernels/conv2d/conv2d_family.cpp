@@ -14,9 +14,9 @@
 #include "kernels/conv2d/conv2d_baseline.hpp"
 #include "kernels/conv2d/conv2d_shape.hpp"
 #include "kernels/conv2d/im2col.hpp"
+#include "kernels/random_values.hpp"
 #include "kernels/sources.hpp"
 #include "kernels/verify.hpp"
-#include "kernels/workload.hpp"
 
 namespace ktune::kernels {
 namespace {
@@ -78,8 +78,7 @@ class Conv2dFamily final : public Family {
     return resnet.problem();
   }
 
-  tuner::Space space(const Problem& problem, const DeviceInfo& device) const override {
-    using tuner::Param;
+  Space space(const Problem& problem, const DeviceInfo& device) const override {
     const auto sh = ConvShape::of(problem);
     // Blocks of 64 to 512 threads, as for matmul (fewer where the device allows fewer).
     const std::int64_t device_threads = device.max_threads_per_block > 0
@@ -103,25 +102,24 @@ class Conv2dFamily final : public Family {
         Param::integer("CB", {1, 2, 4, 8, 16}, d.cb, "direct: input channels per step"),
         Param::boolean("SI", d.si != 0, "direct: stage each tap's input tile in shared memory"),
         Param::boolean("SF", d.sf != 0, "direct: stage each tap's filter values in shared memory")};
-    tuner::Space space(
-        std::move(params),
-        {{"N", sh.n},
-         {"C", sh.c},
-         {"H", sh.h},
-         {"W", sh.w},
-         {"K", sh.k},
-         {"R", sh.r},
-         {"S", sh.s},
-         {"P", sh.p()},
-         {"Q", sh.q()},
-         {"stride", sh.stride},
-         {"pad", sh.pad},
-         {"dil", sh.dil},
-         {"max_threads", max_threads},
-         {"min_threads", min_threads},
-         {"max_shared", device.shared_memory_per_block > 0
-                            ? static_cast<std::int64_t>(device.shared_memory_per_block)
-                            : std::numeric_limits<std::int32_t>::max()}});
+    Space space(std::move(params),
+                {{"N", sh.n},
+                 {"C", sh.c},
+                 {"H", sh.h},
+                 {"W", sh.w},
+                 {"K", sh.k},
+                 {"R", sh.r},
+                 {"S", sh.s},
+                 {"P", sh.p()},
+                 {"Q", sh.q()},
+                 {"stride", sh.stride},
+                 {"pad", sh.pad},
+                 {"dil", sh.dil},
+                 {"max_threads", max_threads},
+                 {"min_threads", min_threads},
+                 {"max_shared", device.shared_memory_per_block > 0
+                                    ? static_cast<std::int64_t>(device.shared_memory_per_block)
+                                    : std::numeric_limits<std::int32_t>::max()}});
     // Parameters of the algorithm not chosen keep their defaults.
     for (const auto& [name, value] :
          {std::pair{"GM", d.gm}, std::pair{"GN", d.gn}, std::pair{"GK", d.gk},
@@ -144,8 +142,7 @@ class Conv2dFamily final : public Family {
     return space;
   }
 
-  LaunchPlan plan(const tuner::Space& space, const tuner::Config& config,
-                  const Problem& problem) const override {
+  LaunchPlan plan(const Space& space, const Config& config, const Problem& problem) const override {
     auto value = [&](std::string_view name) { return space.value(config, name); };
     const auto sh = ConvShape::of(problem);
     const std::int64_t p = sh.p(), q = sh.q();

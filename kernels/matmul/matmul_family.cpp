@@ -12,10 +12,10 @@
 #include "core/error.hpp"
 #include "core/outcome.hpp"
 #include "kernels/matmul/matmul_baseline.hpp"
+#include "kernels/random_values.hpp"
 #include "kernels/shape.hpp"
 #include "kernels/sources.hpp"
 #include "kernels/verify.hpp"
-#include "kernels/workload.hpp"
 
 namespace ktune::kernels {
 namespace {
@@ -84,8 +84,7 @@ class MatmulFamily final : public Family {
   }
   Problem default_problem() const override { return make_problem(1024, 1024, 1024, 0); }
 
-  tuner::Space space(const Problem& problem, const DeviceInfo& device) const override {
-    using tuner::Param;
+  Space space(const Problem& problem, const DeviceInfo& device) const override {
     // Blocks of 64 to 512 threads (fewer where the device allows fewer): smaller ones leave GPU
     // schedulers idle, larger ones leave too few registers for register blocking.
     const std::int64_t device_threads = device.max_threads_per_block > 0
@@ -113,17 +112,16 @@ class MatmulFamily final : public Family {
                        "CUDA only: --maxrregcount (0: the compiler's choice)"),
         Param::integer("MINB", cuda ? Values{0, 2, 4} : Values{0}, 0,
                        "CUDA only: __launch_bounds__ minimum blocks per SM (0: none)")};
-    tuner::Space space(
-        std::move(params),
-        {{"M", problem.dim("m")},
-         {"N", problem.dim("n")},
-         {"K", problem.dim("k")},
-         {"max_threads", max_threads},
-         {"min_threads", min_threads},
-         {"max_shared", device.shared_memory_per_block > 0
-                            ? static_cast<std::int64_t>(device.shared_memory_per_block)
-                            : std::numeric_limits<std::int32_t>::max()},
-         {"max_threads_per_sm", max_threads_per_sm(device)}});
+    Space space(std::move(params),
+                {{"M", problem.dim("m")},
+                 {"N", problem.dim("n")},
+                 {"K", problem.dim("k")},
+                 {"max_threads", max_threads},
+                 {"min_threads", min_threads},
+                 {"max_shared", device.shared_memory_per_block > 0
+                                    ? static_cast<std::int64_t>(device.shared_memory_per_block)
+                                    : std::numeric_limits<std::int32_t>::max()},
+                 {"max_threads_per_sm", max_threads_per_sm(device)}});
     space.add_constraint("(BM / TM) * (BN / TN) <= max_threads");
     space.add_constraint("(BM / TM) * (BN / TN) >= min_threads");
     // Register blocking is the point: every thread computes at least 4 values of C.
@@ -142,8 +140,7 @@ class MatmulFamily final : public Family {
     return space;
   }
 
-  LaunchPlan plan(const tuner::Space& space, const tuner::Config& config,
-                  const Problem& problem) const override {
+  LaunchPlan plan(const Space& space, const Config& config, const Problem& problem) const override {
     auto value = [&](std::string_view name) { return space.value(config, name); };
     const auto m = problem.dim("m"), n = problem.dim("n"), k = problem.dim("k");
     const auto bm = value("BM"), bn = value("BN");

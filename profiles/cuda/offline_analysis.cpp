@@ -35,7 +35,7 @@ std::string offline_architectures() {
 }
 
 AnalysisReport analyze_offline(const kernels::Family& family, const Problem& problem,
-                               const tuner::Space& space, std::span<const tuner::Config> configs,
+                               const Space& space, std::span<const Config> configs,
                                const AnalysisOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const Architecture& arch = find_architecture(options.arch);

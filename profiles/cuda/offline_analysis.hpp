@@ -8,7 +8,7 @@ namespace ktune::profiles::cuda {
 DeviceInfo offline_device(const std::string& arch);
 std::string offline_architectures();
 AnalysisReport analyze_offline(const kernels::Family& family, const Problem& problem,
-                               const tuner::Space& space, std::span<const tuner::Config> configs,
+                               const Space& space, std::span<const Config> configs,
                                const AnalysisOptions& options);
 
 // DeviceInfo for an architecture of the table (no memory sizes or clocks: those are a device's).

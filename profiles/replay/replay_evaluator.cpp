@@ -10,24 +10,24 @@
 
 namespace ktune::profiles::replay {
 
-tuner::Space dataset_space(const RecordedDataset& dataset) {
+Space dataset_space(const RecordedDataset& dataset) {
   if (dataset.entries.empty())
     throw UsageError(fmt::format("dataset '{}': has no entries", dataset.source));
   const auto& first = dataset.entries.front().values;
-  std::vector<tuner::Param> params;
+  std::vector<Param> params;
   for (std::size_t i = 0; i < dataset.params.size(); ++i) {
     const auto& p = dataset.params[i];
     if (p.labels.empty())
-      params.push_back(tuner::Param::integer(p.name, p.values, first[i]));
+      params.push_back(Param::integer(p.name, p.values, first[i]));
     else
       params.push_back(
-          tuner::Param::choice(p.name, p.labels, p.labels[static_cast<std::size_t>(first[i])]));
+          Param::choice(p.name, p.labels, p.labels[static_cast<std::size_t>(first[i])]));
   }
-  tuner::Space space(std::move(params));
-  std::vector<tuner::Config> allowed;
+  Space space(std::move(params));
+  std::vector<Config> allowed;
   allowed.reserve(dataset.entries.size());
   for (const auto& e : dataset.entries)
-    allowed.push_back(tuner::Config{e.values});
+    allowed.push_back(Config{e.values});
   space.restrict_to(std::move(allowed));
   return space;
 }
@@ -47,24 +47,24 @@ ReplayEvaluator::ReplayEvaluator(const RecordedDataset& dataset) : dataset_(data
   optimum_ms_ = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < dataset.entries.size(); ++i) {
     const auto& e = dataset.entries[i];
-    entries_.emplace(tuner::Config{e.values}, i);  // a repeated entry keeps its first record
+    entries_.emplace(Config{e.values}, i);  // a repeated entry keeps its first record
     if (e.time_ms && *e.time_ms < optimum_ms_) optimum_ms_ = *e.time_ms;
   }
 }
 
-const RecordedEntry* ReplayEvaluator::entry(const tuner::Config& config) const {
+const RecordedEntry* ReplayEvaluator::entry(const Config& config) const {
   auto it = entries_.find(config);
   return it == entries_.end() ? nullptr : &dataset_.entries[it->second];
 }
 
-Evaluation ReplayEvaluator::evaluate(const tuner::Config& config) {
+Evaluation ReplayEvaluator::evaluate(const Config& config) {
   Evaluation result = lookup(config);
   if (pace_ > 0 && result.cost_ms > 0)
     std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(pace_ * result.cost_ms));
   return result;
 }
 
-Evaluation ReplayEvaluator::lookup(const tuner::Config& config) const {
+Evaluation ReplayEvaluator::lookup(const Config& config) const {
   Evaluation result;
   const RecordedEntry* e = entry(config);
   if (!e) {
@@ -89,7 +89,7 @@ Evaluation ReplayEvaluator::lookup(const tuner::Config& config) const {
   return result;
 }
 
-std::vector<double> ReplayEvaluator::sample(const tuner::Config&, int) {
+std::vector<double> ReplayEvaluator::sample(const Config&, int) {
   return {};
 }
 

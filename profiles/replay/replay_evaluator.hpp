@@ -11,13 +11,13 @@
 #include "core/problem.hpp"
 #include "core/recorded_dataset.hpp"
 #include "profiles/evaluator.hpp"
-#include "tuner/space/space.hpp"
+#include "space/space.hpp"
 
 namespace ktune::profiles::replay {
 
 // The dataset's parameters (integers, or choices among the recorded labels), restricted to the
 // recorded entries. The default configuration is the first entry's.
-tuner::Space dataset_space(const RecordedDataset& dataset);
+Space dataset_space(const RecordedDataset& dataset);
 
 // A name for the stored session: the dataset's kernel and problem size.
 Problem dataset_problem(const RecordedDataset& dataset);
@@ -29,22 +29,22 @@ class ReplayEvaluator final : public Evaluator {
   explicit ReplayEvaluator(const RecordedDataset& dataset);
 
   const DeviceInfo& device() const override { return device_; }
-  Evaluation evaluate(const tuner::Config& config) override;
+  Evaluation evaluate(const Config& config) override;
   // The recorded evaluation without the pacing delay (resuming a replayed session).
-  Evaluation lookup(const tuner::Config& config) const;
+  Evaluation lookup(const Config& config) const;
   // Sleep `fraction` of each evaluation's recorded cost (1: replay in real time; 0: no delay).
   void set_pace(double fraction) { pace_ = fraction; }
   // A recording cannot be run again: always empty.
-  std::vector<double> sample(const tuner::Config& config, int runs) override;
+  std::vector<double> sample(const Config& config, int runs) override;
 
   // The best recorded objective (ms) among entries that ran correctly.
   double optimum_ms() const { return optimum_ms_; }
-  const RecordedEntry* entry(const tuner::Config& config) const;
+  const RecordedEntry* entry(const Config& config) const;
 
  private:
   const RecordedDataset& dataset_;
   DeviceInfo device_;
-  std::unordered_map<tuner::Config, std::size_t, tuner::ConfigHash> entries_;
+  std::unordered_map<Config, std::size_t, ConfigHash> entries_;
   double optimum_ms_ = 0;
   double pace_ = 0;
 };

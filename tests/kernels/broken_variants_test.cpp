@@ -33,11 +33,8 @@ class PatchedFamily final : public kernels::Family {
   std::string shape_syntax() const override { return base_.shape_syntax(); }
   Problem parse_shape(std::string_view text) const override { return base_.parse_shape(text); }
   Problem default_problem() const override { return base_.default_problem(); }
-  tuner::Space space(const Problem& p, const DeviceInfo& d) const override {
-    return base_.space(p, d);
-  }
-  LaunchPlan plan(const tuner::Space& space, const tuner::Config& config,
-                  const Problem& problem) const override {
+  Space space(const Problem& p, const DeviceInfo& d) const override { return base_.space(p, d); }
+  LaunchPlan plan(const Space& space, const Config& config, const Problem& problem) const override {
     auto plan = base_.plan(space, config, problem);
     const auto at = plan.source.code.find(from_);
     if (at == std::string::npos) throw std::logic_error("the patch does not apply: " + from_);

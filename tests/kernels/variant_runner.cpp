@@ -44,8 +44,8 @@ ShapeCase prepare_shape(profiles::Device& device, const kernels::Family& family,
 }
 
 kernels::Verdict run_on_shape(profiles::Device& device, profiles::Program& program,
-                              const kernels::Family& family, const tuner::Space& space,
-                              const tuner::Config& config, ShapeCase& shape) {
+                              const kernels::Family& family, const Space& space,
+                              const Config& config, ShapeCase& shape) {
   const auto plan = family.plan(space, config, shape.problem);
   const auto& out = shape.workload.buffers[shape.workload.output];
   auto& out_buffer = *shape.buffers[shape.workload.output];

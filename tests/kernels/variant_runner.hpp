@@ -31,7 +31,7 @@ ShapeCase prepare_shape(profiles::Device& device, const kernels::Family& family,
 // poisoned with NaN (or reset to its initial contents when the kernel reads it), and compares the
 // output with the reference. The plan's source for this shape must be the compiled one.
 kernels::Verdict run_on_shape(profiles::Device& device, profiles::Program& program,
-                              const kernels::Family& family, const tuner::Space& space,
-                              const tuner::Config& config, ShapeCase& shape);
+                              const kernels::Family& family, const Space& space,
+                              const Config& config, ShapeCase& shape);
 
 }  // namespace ktune::test

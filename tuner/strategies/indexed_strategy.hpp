@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "tuner/space/space_index.hpp"
+#include "space/space_index.hpp"
 #include "tuner/strategies/observations.hpp"
 #include "tuner/strategies/rng.hpp"
 #include "tuner/strategy.hpp"

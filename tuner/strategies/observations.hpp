@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/evaluation.hpp"
-#include "tuner/space/space_index.hpp"
+#include "space/space_index.hpp"
 #include "tuner/strategies/rng.hpp"
 
 namespace ktune::tuner {

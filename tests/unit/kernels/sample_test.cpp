@@ -20,7 +20,7 @@ TEST(CoveringSample, CoversEveryValueEveryValidConfigurationTakes) {
     const auto sample = covering_sample(space, 50, 7);
     ASSERT_GE(sample.size(), 50u);
     EXPECT_EQ(sample.front(), space.default_config());
-    std::set<tuner::Config> distinct(sample.begin(), sample.end());
+    std::set<Config> distinct(sample.begin(), sample.end());
     EXPECT_EQ(distinct.size(), sample.size());
     for (std::size_t p = 0; p < space.params().size(); ++p) {
       std::set<std::int64_t> possible, taken;
@@ -38,7 +38,7 @@ TEST(CoveringSample, CoversEveryValueEveryValidConfigurationTakes) {
 }
 
 TEST(CoveringSample, ASmallSpaceIsTakenWhole) {
-  tuner::Space space({tuner::Param::integer("A", {1, 2, 3}, 1)});
+  Space space({Param::integer("A", {1, 2, 3}, 1)});
   space.add_constraint("A != 2");
   EXPECT_EQ(covering_sample(space, 10, 1).size(), 2u);
 }

@@ -49,7 +49,7 @@ TEST(KernelEvaluator, InvalidConfigurationIsRecordedNotThrown) {
   const Problem problem = family.parse_shape("8x8x8");
   const auto space = family.space(problem, device->info());
   KernelEvaluator evaluator(family, problem, space, *device, quick());
-  const auto e = evaluator.evaluate(tuner::Config{{12, 5}});
+  const auto e = evaluator.evaluate(Config{{12, 5}});
   EXPECT_EQ(e.outcome, Outcome::invalid);
   EXPECT_FALSE(e.message.empty());
 }
@@ -92,7 +92,7 @@ TEST(KernelEvaluator, PrepareAheadHandsTheValidVariantsSourcesToTheDeviceAtOnce)
   KernelEvaluator evaluator(family, problem, space, recorder, quick());
   auto configs = kernels::covering_sample(space, 3, 1);
   configs.resize(3);
-  configs.push_back(tuner::Config{{12, 5}});  // invalid: left for evaluate() to report
+  configs.push_back(Config{{12, 5}});  // invalid: left for evaluate() to report
   evaluator.prepare_ahead(configs);
   ASSERT_EQ(recorder.precompiled.size(), 1u);
   ASSERT_EQ(recorder.precompiled[0].size(), 3u);

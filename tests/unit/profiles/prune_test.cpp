@@ -108,7 +108,7 @@ TEST(Prune, RunnerRecordsPrunedVariantsWithoutRunningThem) {
   const Problem problem = family.parse_shape("32x32x32");
   const auto space = family.space(problem, device.info());
   // Up to two variants with the largest blocks (reported at 0.125 occupancy) and two others.
-  const auto threads = [&](const tuner::Config& c) {
+  const auto threads = [&](const Config& c) {
     return family.plan(space, c, problem).geometry.threads_per_block();
   };
   const auto all = space.enumerate();
@@ -116,7 +116,7 @@ TEST(Prune, RunnerRecordsPrunedVariantsWithoutRunningThem) {
   for (const auto& c : all)
     largest = std::max(largest, threads(c));
   device.big_threads = largest;
-  std::vector<tuner::Config> big, small;
+  std::vector<Config> big, small;
   for (const auto& c : all) {
     auto& list = threads(c) >= device.big_threads ? big : small;
     if (list.size() < 2) list.push_back(c);

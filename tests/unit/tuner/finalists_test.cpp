@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "synthetic.hpp"
+#include "tests/support/synthetic_space.hpp"
 
 namespace ktune::tuner {
 namespace {

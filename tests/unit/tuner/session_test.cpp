@@ -5,7 +5,7 @@
 #include <set>
 
 #include "db/store.hpp"
-#include "synthetic.hpp"
+#include "tests/support/synthetic_space.hpp"
 
 namespace ktune::tuner {
 namespace {

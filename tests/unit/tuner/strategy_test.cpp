@@ -5,7 +5,7 @@
 #include <set>
 
 #include "core/error.hpp"
-#include "synthetic.hpp"
+#include "tests/support/synthetic_space.hpp"
 #include "tuner/session.hpp"
 
 namespace ktune::tuner {

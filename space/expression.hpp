@@ -14,7 +14,7 @@
 
 #include "core/error.hpp"
 
-namespace ktune::tuner {
+namespace ktune {
 
 // A malformed expression. The message names the expression, the column and what was expected.
 class ExpressionError : public UsageError {
@@ -94,4 +94,4 @@ class Expression {
   std::vector<std::size_t> slots_used_;
 };
 
-}  // namespace ktune::tuner
+}  // namespace ktune

@@ -116,7 +116,7 @@ TEST(Nvtx, EvaluatorMarksEveryPhaseOfEveryVariantInOrder) {
   ASSERT_EQ(evaluator.sample(configs[1], 2).size(), 2u);
 
   std::vector<std::string> expected;
-  auto variant = [&](const tuner::Config& c, int id, std::vector<std::string> phases) {
+  auto variant = [&](const Config& c, int id, std::vector<std::string> phases) {
     for (const auto& phase : phases) {
       const int category = phase == "compile"        ? 1
                            : phase == "verification" ? 2

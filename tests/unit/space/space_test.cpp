@@ -1,4 +1,4 @@
-#include "tuner/space/space.hpp"
+#include "space/space.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "tuner/space/expression.hpp"
+#include "space/expression.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace ktune::profiles {
 namespace {
@@ -58,10 +58,10 @@ TEST_F(OfflineAnalysis, InvalidConfigurationsAreReportedNotCompiled) {
   const auto& family = kernels::find_family("matmul");
   const Problem problem = family.parse_shape("64x64x64");
   const auto space = family.space(problem, offline_device("sm_90"));
-  tuner::Config bad = space.default_config();
+  Config bad = space.default_config();
   for (auto& v : bad.values)
     v = -12345;
-  const std::vector<tuner::Config> configs{space.default_config(), bad};
+  const std::vector<Config> configs{space.default_config(), bad};
   const auto report = analyze_offline(family, problem, space, configs, {});
   ASSERT_EQ(report.variants.size(), 2u);
   EXPECT_EQ(report.variants[0].outcome, Outcome::correct) << report.variants[0].message;

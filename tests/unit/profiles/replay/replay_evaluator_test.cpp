@@ -27,7 +27,7 @@ class Replay : public ::testing::TestWithParam<Expected> {};
 TEST_P(Replay, SpaceIsTheEntriesAndEvaluationsAreTheRecords) {
   const auto& expected = GetParam();
   const auto data = read_dataset(kDatasets / expected.file);
-  const tuner::Space space = dataset_space(data);
+  const Space space = dataset_space(data);
   const auto valid = space.enumerate();
   ASSERT_EQ(valid.size(), expected.entries);
   ReplayEvaluator evaluator(data);
@@ -37,7 +37,7 @@ TEST_P(Replay, SpaceIsTheEntriesAndEvaluationsAreTheRecords) {
   double optimum = 1e300;
   for (std::size_t i = 0; i < data.entries.size(); i += 1 + data.entries.size() / 500) {
     const auto& entry = data.entries[i];
-    const tuner::Config config{entry.values};
+    const Config config{entry.values};
     const auto e = evaluator.evaluate(config);
     EXPECT_DOUBLE_EQ(e.cost_ms, entry.cost_ms());
     if (entry.time_ms) {
@@ -62,7 +62,7 @@ TEST_P(Replay, SpaceIsTheEntriesAndEvaluationsAreTheRecords) {
 TEST_P(Replay, ASessionCountsFailuresAndSimulatesTime) {
   const auto& expected = GetParam();
   const auto data = read_dataset(kDatasets / expected.file);
-  const tuner::Space space = dataset_space(data);
+  const Space space = dataset_space(data);
   ReplayEvaluator evaluator(data);
   const auto valid = space.enumerate();
   auto strategy = tuner::make_strategy("auto", space, valid, 1);

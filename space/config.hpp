@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace ktune::tuner {
+namespace ktune {
 
 struct Config {
   std::vector<std::int64_t> values;
@@ -24,4 +24,4 @@ struct ConfigHash {
   }
 };
 
-}  // namespace ktune::tuner
+}  // namespace ktune

@@ -1,4 +1,4 @@
-#include "kernels/workload.hpp"
+#include "kernels/random_values.hpp"
 
 namespace ktune::kernels {
 

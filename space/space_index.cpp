@@ -1,11 +1,11 @@
-#include "tuner/space/space_index.hpp"
+#include "space/space_index.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <limits>
 #include <stdexcept>
 
-namespace ktune::tuner {
+namespace ktune {
 
 SpaceIndex::SpaceIndex(const Space& space, std::vector<Config> points) {
   const auto& params = space.params();
@@ -166,4 +166,4 @@ std::vector<double> SpaceIndex::features(std::size_t point) const {
   return x;
 }
 
-}  // namespace ktune::tuner
+}  // namespace ktune

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "profiles/evaluator.hpp"
-#include "tuner/space/space.hpp"
+#include "space/space.hpp"
 
 namespace ktune::tuner::test {
 

@@ -10,11 +10,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "tuner/space/config.hpp"
-#include "tuner/space/expression.hpp"
-#include "tuner/space/param.hpp"
+#include "space/config.hpp"
+#include "space/expression.hpp"
+#include "space/param.hpp"
 
-namespace ktune::tuner {
+namespace ktune {
 
 // Named integers that constraints may use besides parameters: problem sizes (M, N, K, ...) and
 // device limits (max_threads, max_shared, ...).
@@ -74,4 +74,4 @@ class Space {
   std::unordered_set<Config, ConfigHash> allowed_set_;
 };
 
-}  // namespace ktune::tuner
+}  // namespace ktune

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "temp_dir.hpp"
 #include "tests/integration/run_command.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace ktune {
 namespace {

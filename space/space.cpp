@@ -1,4 +1,4 @@
-#include "tuner/space/space.hpp"
+#include "space/space.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace ktune::tuner {
+namespace ktune {
 
 Space::Space(std::vector<Param> params, Bindings bindings)
     : params_(std::move(params)), bindings_(std::move(bindings)) {
@@ -238,4 +238,4 @@ Config Space::parse_config(std::string_view text) const {
   return config;
 }
 
-}  // namespace ktune::tuner
+}  // namespace ktune

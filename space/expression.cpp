@@ -1,4 +1,4 @@
-#include "tuner/space/expression.hpp"
+#include "space/expression.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace ktune::tuner {
+namespace ktune {
 namespace {
 
 struct Token {
@@ -385,4 +385,4 @@ std::string Expression::cpp(int node,
   return "std::int64_t{0}";
 }
 
-}  // namespace ktune::tuner
+}  // namespace ktune

@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::size_t kSample = 200;
 
-std::vector<tuner::Config> sample(std::vector<tuner::Config> all, std::uint64_t seed) {
+std::vector<Config> sample(std::vector<Config> all, std::uint64_t seed) {
   if (all.size() <= kSample) return all;
   std::mt19937_64 rng(seed);
   std::shuffle(all.begin(), all.end(), rng);

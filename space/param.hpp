@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ktune::tuner {
+namespace ktune {
 
 struct Param {
   enum class Kind { integer, boolean, choice };
@@ -33,4 +33,4 @@ struct Param {
   std::optional<std::size_t> position(std::int64_t value) const;  // index within `values`
 };
 
-}  // namespace ktune::tuner
+}  // namespace ktune

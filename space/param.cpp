@@ -1,4 +1,4 @@
-#include "tuner/space/param.hpp"
+#include "space/param.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace ktune::tuner {
+namespace ktune {
 
 Param Param::integer(std::string name, std::vector<std::int64_t> values, std::int64_t default_value,
                      std::string doc) {
@@ -72,4 +72,4 @@ std::optional<std::size_t> Param::position(std::int64_t value) const {
   return static_cast<std::size_t>(it - values.begin());
 }
 
-}  // namespace ktune::tuner
+}  // namespace ktune

@@ -1,11 +1,11 @@
-#include "tuner/space/space_index.hpp"
+#include "space/space_index.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 
-#include "synthetic.hpp"
+#include "tests/support/synthetic_space.hpp"
 
 namespace ktune::tuner {
 namespace {

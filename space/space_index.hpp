@@ -9,10 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "tuner/space/config.hpp"
-#include "tuner/space/space.hpp"
+#include "space/config.hpp"
+#include "space/space.hpp"
 
-namespace ktune::tuner {
+namespace ktune {
 
 enum class Neighbourhood {
   // Along each parameter, the nearest point below and above in that parameter's value order
@@ -75,4 +75,4 @@ class SpaceIndex {
   std::vector<std::vector<std::int64_t>> values_;  // each parameter's values
 };
 
-}  // namespace ktune::tuner
+}  // namespace ktune

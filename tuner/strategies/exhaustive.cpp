@@ -1,1 +1,0 @@
-#include "tuner/strategies/exhaustive.hpp"
