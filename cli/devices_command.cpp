@@ -2,38 +2,45 @@
 #include <iostream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "cli/options.hpp"
-#include "cli/table.hpp"
-#include "core/device_info_json.hpp"
+#include "cli/option_groups.hpp"
 #include "profiles/backends.hpp"
 
 namespace ktune::cli {
 namespace {
 
-std::string mib(std::uint64_t bytes) {
-  return fmt::format("{} MiB", bytes >> 20);
+std::function<std::string(const Json&)> size_text(const char* key, int shift, const char* unit) {
+  return [key, shift, unit](const Json& row) -> std::string {
+    const auto& v = value_at(row, key);
+    if (!v.is_number()) return "";
+    return fmt::format("{} {}", v.get<std::uint64_t>() >> shift, unit);
+  };
 }
-std::string kib(std::uint64_t bytes) {
-  return fmt::format("{} KiB", bytes >> 10);
-}
+
+const Columns kDeviceColumns{
+    {"backend", "backend"},
+    {"index", "#"},
+    {"name", "name"},
+    {"vendor", "vendor"},
+    {"architecture", "arch"},
+    {"compute_units", "units"},
+    {"global_memory_bytes", "memory", -1, size_text("global_memory_bytes", 20, "MiB")},
+    {"max_threads_per_block", "max threads"},
+    {"shared_memory_per_block_bytes", "shared/block", -1,
+     size_text("shared_memory_per_block_bytes", 10, "KiB")},
+};
 
 }  // namespace
 
 int run_devices(const std::vector<std::string>& args) {
-  po::options_description options("Options");
-  std::string format_text;
-  options.add_options()("format", po::value(&format_text)->default_value("table"), "table or json");
-  add_help(options);
-  auto vm = parse("devices", "ktune devices [--format table|json]", options, args);
-  if (!vm) return 0;
-  const Format format = parse_format(format_text, {Format::table, Format::json});
+  CommandLine line("ktune devices", "ktune devices [--format table|json]");
+  FormatOption output({Format::table, Format::json});
+  line.add(output);
+  if (!line.parse(args)) return 0;
 
-  nlohmann::json backends = nlohmann::json::array();
-  Table table(
-      {"backend", "#", "name", "vendor", "arch", "units", "memory", "max threads", "shared/block"});
+  Json backends = Json::array();
+  Json devices = Json::array();
   std::vector<std::string> problems;
   for (const auto& name : profiles::known_backends()) {
     std::string why;
@@ -43,27 +50,24 @@ int run_devices(const std::vector<std::string>& args) {
       found = backend->discover();
     else
       found.problem = why;
-    nlohmann::json devices = nlohmann::json::array();
+    Json listed = Json::array();
     for (const auto& d : found.devices) {
-      devices.push_back(to_json(d));
-      table.add({d.backend, std::to_string(d.index), d.name, d.vendor, d.architecture,
-                 std::to_string(d.compute_units), mib(d.global_memory_bytes),
-                 std::to_string(d.max_threads_per_block), kib(d.shared_memory_per_block)});
+      listed.push_back(d);
+      devices.push_back(d);
     }
     if (!found.problem.empty()) problems.push_back(found.problem);
-    backends.push_back(
-        {{"backend", name},
-         {"built", backend != nullptr},
-         {"devices", devices},
-         {"problem", found.problem.empty() ? nlohmann::json() : nlohmann::json(found.problem)}});
+    backends.push_back({{"backend", name},
+                        {"built", backend != nullptr},
+                        {"devices", listed},
+                        {"problem", found.problem.empty() ? Json(nullptr) : Json(found.problem)}});
   }
-  if (format == Format::json) {
-    std::cout << nlohmann::json{{"backends", backends}}.dump(2) << '\n';
-  } else {
-    table.print(std::cout);
-    for (const auto& p : problems)
-      std::cout << p << '\n';
+  if (output.format == Format::json) {
+    print_json(std::cout, Json{{"backends", backends}});
+    return 0;
   }
+  print_table(std::cout, kDeviceColumns, devices);
+  for (const auto& p : problems)
+    std::cout << p << '\n';
   return 0;
 }
 

@@ -4,11 +4,9 @@
 #include <iostream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "cli/options.hpp"
-#include "cli/table.hpp"
+#include "cli/option_groups.hpp"
 #include "core/error.hpp"
 #if KTUNE_HAVE_CUPTI
 #include "profiles/cuda/cupti/metric_config.hpp"
@@ -37,6 +35,13 @@ std::string group_of(const cupti::ResolvedMetric& m) {
   return "extra";
 }
 
+const Columns kMetricColumns{
+    {"name", "metric"},
+    {"unit", "unit"},
+    {"formula", "CUPTI"},
+    {"description", "what"},
+};
+
 std::string passes_text(std::size_t n) {
   return fmt::format("{} pass{}", n, n == 1 ? "" : "es");
 }
@@ -44,9 +49,7 @@ std::string passes_text(std::size_t n) {
 int print_base_metrics(const std::string& chip, Format format) {
   const auto names = cupti::chip_base_metrics(chip);
   if (format == Format::json) {
-    std::cout
-        << nlohmann::json{{"chip", cupti::canonical_chip(chip)}, {"base_metrics", names}}.dump(2)
-        << '\n';
+    print_json(std::cout, Json{{"chip", cupti::canonical_chip(chip)}, {"base_metrics", names}});
   } else {
     for (const auto& n : names)
       std::cout << n << '\n';
@@ -58,25 +61,22 @@ int print_base_metrics(const std::string& chip, Format format) {
 #endif
 
 int run_metrics(const std::vector<std::string>& args) {
-  std::string chip, format_text;
+  CommandLine line("ktune metrics",
+                   "ktune metrics --chip CHIP [--flops] [--metric NAME]... [--all] "
+                   "[--format table|json]");
+  std::string chip;
   bool flops = false, all = false;
   std::vector<std::string> extra;
-  po::options_description options("Options");
-  options.add_options()(
-      "chip", po::value(&chip),
-      "GPU chip as CUPTI names it: GA100, GA102, AD102, GH100, GB100, GB202, ...")(
+  FormatOption output({Format::table, Format::json});
+  line.options()("chip", text_value(&chip, "--chip"),
+                 "GPU chip as CUPTI names it: GA100, GA102, AD102, GH100, GB100, GB202, ...")(
       "flops", po::bool_switch(&flops), "include the instruction-based FLOP counts (own pass)")(
       "metric", po::value(&extra)->composing(),
       "also collect this CUPTI metric, e.g. lts__t_sector_hit_rate.pct (repeatable)")(
-      "all", po::bool_switch(&all), "list every base metric of the chip instead")(
-      "format", po::value(&format_text)->default_value("table"), "table or json");
-  add_help(options);
-  auto vm = parse("metrics",
-                  "ktune metrics --chip CHIP [--flops] [--metric NAME]... [--all] "
-                  "[--format table|json]",
-                  options, args);
-  if (!vm) return 0;
-  const Format format = parse_format(format_text, {Format::table, Format::json});
+      "all", po::bool_switch(&all), "list every base metric of the chip instead");
+  line.add(output);
+  if (!line.parse(args)) return 0;
+  const Format format = output.format;
 #if KTUNE_HAVE_CUPTI
   if (chip.empty())
     throw UsageError(fmt::format("ktune metrics: which chip? (--chip GH100; this CUPTI knows: {})",
@@ -91,38 +91,34 @@ int run_metrics(const std::vector<std::string>& args) {
       flops && extra.empty() ? config.passes() : cupti::MetricConfig(chip, {true, {}}).passes();
   const auto& r = config.resolution();
 
+  Json metrics = Json::array();
+  for (const auto& m : r.metrics) {
+    Json terms = Json::array();
+    for (const auto& t : m.terms)
+      terms.push_back({{"cupti", t.cupti_name}, {"weight", t.weight}});
+    metrics.push_back({{"name", m.name},
+                       {"unit", m.unit},
+                       {"group", group_of(m)},
+                       {"description", m.description},
+                       {"formula", formula(m)},
+                       {"terms", terms}});
+  }
   if (format == Format::json) {
-    nlohmann::json metrics = nlohmann::json::array();
-    for (const auto& m : r.metrics) {
-      nlohmann::json terms = nlohmann::json::array();
-      for (const auto& t : m.terms)
-        terms.push_back({{"cupti", t.cupti_name}, {"weight", t.weight}});
-      metrics.push_back({{"name", m.name},
-                         {"unit", m.unit},
-                         {"group", group_of(m)},
-                         {"description", m.description},
-                         {"terms", terms}});
-    }
-    nlohmann::json dropped = nlohmann::json::array();
+    Json dropped = Json::array();
     for (const auto& d : r.dropped)
       dropped.push_back({{"name", d.name}, {"reason", d.reason}});
-    std::cout << nlohmann::json{{"chip", config.chip()},
-                                {"passes", config.passes()},
-                                {"passes_standard", standard_passes},
-                                {"passes_with_flops", flop_passes},
-                                {"metrics", metrics},
-                                {"dropped", dropped}}
-                     .dump(2)
-              << '\n';
+    print_json(std::cout, Json{{"chip", config.chip()},
+                               {"passes", config.passes()},
+                               {"passes_standard", standard_passes},
+                               {"passes_with_flops", flop_passes},
+                               {"metrics", metrics},
+                               {"dropped", dropped}});
     return 0;
   }
   std::cout << fmt::format("{}: {} metrics from {} CUPTI counters, {}\n", config.chip(),
                            r.metrics.size(), config.cupti_names().size(),
                            passes_text(config.passes()));
-  Table table({"metric", "unit", "CUPTI", "what"});
-  for (const auto& m : r.metrics)
-    table.add({m.name, m.unit, formula(m), m.description});
-  table.print(std::cout);
+  print_table(std::cout, kMetricColumns, metrics);
   for (const auto& d : r.dropped)
     std::cout << fmt::format("not collected: {} ({})\n", d.name, d.reason);
   std::cout << fmt::format("standard set: {}; with --flops: {}\n", passes_text(standard_passes),

@@ -8,19 +8,18 @@
 #include <iostream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "cli/options.hpp"
-#include "cli/table.hpp"
+#include "cli/database_access.hpp"
+#include "cli/option_groups.hpp"
 #include "core/error.hpp"
-#include "db/paths.hpp"
-#include "db/store.hpp"
+#include "db/session_recorder.hpp"
 #include "kernels/family.hpp"
 #include "profiles/backends.hpp"
 #include "profiles/kernel_evaluator.hpp"
 #include "profiles/metrics/metric_list.hpp"
 #include "profiles/metrics/names.hpp"
+#include "space/config_json.hpp"
 
 namespace ktune::cli {
 namespace {
@@ -29,13 +28,11 @@ namespace names = ktune::profiles::metrics;
 using profiles::metrics::metric_value;
 
 struct ProfileOptions {
-  std::string kernel, shape, config, backend, db, format = "table", timer = "events";
-  int device = -1;
+  std::string config;
   std::uint64_t seed = 1;
   bool flops = false, no_baseline = false, no_store = false;
   int baseline_threads = 0;
   std::vector<std::string> metrics;
-  profiles::MeasureOptions measure;
 };
 
 struct Baseline {
@@ -103,7 +100,7 @@ std::string value_text(const Metric& m) {
   return fmt::format("{:.4g}", m.value);
 }
 
-void print_table(const ProfileOptions& o, const kernels::Family& family, const Problem& problem,
+void print_table(const std::string& timer, const kernels::Family& family, const Problem& problem,
                  const DeviceInfo& device, const std::string& config_text, const Evaluation& e,
                  const std::string& counters_problem, const Baseline& baseline,
                  std::optional<std::int64_t> session, const std::string& db_path) {
@@ -123,7 +120,7 @@ void print_table(const ProfileOptions& o, const kernels::Family& family, const P
   }
   report.add({"time", fmt::format("{:.4f} ms median, 95% CI {:.4f}-{:.4f} ms, {} runs ({} timer)",
                                   e.time.median, e.time.ci_low, e.time.ci_high, e.samples_ms.size(),
-                                  o.timer)});
+                                  timer)});
   if (auto flops = value(names::kFlopCount)) {
     std::string line = fmt::format("{} ({})", si(*flops, "FLOP"), source_of(m, names::kFlopCount));
     if (auto gflops = value(names::kGflops)) {
@@ -187,137 +184,92 @@ void print_table(const ProfileOptions& o, const kernels::Family& family, const P
   report.print(std::cout);
 
   std::cout << '\n';
-  Table all({"metric", "value", "unit", "source"});
-  for (const auto& metric : m)
-    all.add({metric.name, value_text(metric), metric.unit,
-             metric.source == MetricSource::measured ? "measured" : "derived"});
-  all.print(std::cout);
+  Json metrics = Json::array();
+  for (const auto& metric : m) {
+    Json row = metric;
+    row["text"] = value_text(metric);
+    metrics.push_back(std::move(row));
+  }
+  static const Columns kMetricColumns{
+      {"name", "metric"}, {"text", "value"}, {"unit", "unit"}, {"source", "source"}};
+  print_table(std::cout, kMetricColumns, metrics);
   if (session) std::cout << fmt::format("stored as session {} in {}\n", *session, db_path);
 }
 
-void print_json(const ProfileOptions& o, const kernels::Family& family, const Problem& problem,
-                const DeviceInfo& device, const std::string& config_text, const Evaluation& e,
-                const std::string& counters_problem, const Baseline& baseline,
-                std::optional<std::int64_t> session, const std::string& db_path) {
-  nlohmann::json metrics = nlohmann::json::array();
-  for (const auto& m : e.metrics)
-    metrics.push_back({{"name", m.name},
-                       {"value", m.value},
-                       {"unit", m.unit},
-                       {"source", m.source == MetricSource::measured ? "measured" : "derived"}});
-  auto optional = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
-  nlohmann::json doc{
-      {"kernel", family.name()},
-      {"problem", problem.canonical()},
-      {"backend", device.backend},
-      {"device", device.name},
-      {"config", config_text},
-      {"outcome", to_string(e.outcome)},
-      {"message", e.message},
-      {"time_ms", e.time.count ? nlohmann::json{{"median", e.time.median},
-                                                {"ci_low", e.time.ci_low},
-                                                {"ci_high", e.time.ci_high},
-                                                {"runs", e.samples_ms.size()},
-                                                {"timer", o.timer}}
-                               : nlohmann::json()},
-      {"max_error", e.max_error && std::isfinite(*e.max_error) ? nlohmann::json(*e.max_error)
-                                                               : nlohmann::json()},
-      {"resources",
-       {{"registers", optional(e.resources.registers)},
-        {"shared_bytes", optional(e.resources.shared_bytes)},
-        {"spill_store_bytes", optional(e.resources.spill_store_bytes)},
-        {"spill_load_bytes", optional(e.resources.spill_load_bytes)},
-        {"theoretical_occupancy", optional(e.resources.theoretical_occupancy)},
-        {"occupancy_limiter", e.resources.occupancy_limiter}}},
-      {"metrics", metrics},
-      {"counters_problem",
-       counters_problem.empty() ? nlohmann::json() : nlohmann::json(counters_problem)},
-      {"cpu_baseline", baseline.ran ? nlohmann::json{{"method", baseline.result.method},
-                                                     {"library", baseline.result.library},
-                                                     {"threads", baseline.result.threads},
-                                                     {"median_ms", baseline.result.time.median}}
-                                    : nlohmann::json{{"skipped", baseline.why_not}}},
-      {"session", optional(session)},
-      {"database", session ? nlohmann::json(db_path) : nlohmann::json()}};
-  std::cout << doc.dump(2) << '\n';
+Json profile_json(const std::string& timer, const kernels::Family& family, const Problem& problem,
+                  const DeviceInfo& device, const Space& space, const Config& config,
+                  const Evaluation& e, const std::string& counters_problem,
+                  const Baseline& baseline, std::optional<std::int64_t> session,
+                  const std::string& db_path) {
+  Json doc{{"kernel", family.name()},
+           {"problem", problem.canonical()},
+           {"device", device},
+           {"config", space.canonical(config)},
+           {"params", params_json(space, config)}};
+  merge_into(doc, Json(e));
+  doc["timer"] = timer;
+  doc["counters_problem"] = counters_problem.empty() ? Json(nullptr) : Json(counters_problem);
+  doc["cpu_baseline"] = baseline.ran ? Json(baseline.result) : Json(nullptr);
+  doc["cpu_baseline_skipped"] = baseline.ran ? Json(nullptr) : Json(baseline.why_not);
+  doc["session"] = optional_json(session);
+  doc["database"] = session ? Json(db_path) : Json(nullptr);
+  return doc;
 }
 
 }  // namespace
 
 int run_profile(const std::vector<std::string>& args) {
+  CommandLine line("ktune profile",
+                   "ktune profile <kernel> [--shape S] [--config \"P=V,...\"] [--backend B] "
+                   "[--device N] [--flops] [--metric NAME]... [--timer events|cupti] [options]");
   ProfileOptions o;
-  o.measure.target_relative_ci = 0.02;
-  po::options_description options("Options");
-  options.add_options()("kernel", po::value(&o.kernel), "kernel family (matmul, conv2d)")(
-      "shape", po::value(&o.shape), "problem shape (default: the family's)")(
-      "config", po::value(&o.config),
-      "the variant, \"P=V,P=V\"; parameters left out take their defaults")(
-      "backend", po::value(&o.backend),
-      "cuda or opencl (default: CUDA if it has a device, else OpenCL)")(
-      "device", po::value(&o.device), "device index within the backend (see ktune devices)")(
+  TargetOptions target;
+  profiles::MeasureOptions defaults;
+  defaults.min_runs = 10;
+  defaults.max_runs = 200;
+  defaults.target_relative_ci = 0.02;
+  MeasurementOptions measurement(defaults);
+  DatabaseOption database;
+  FormatOption output({Format::table, Format::json});
+  line.add(target);
+  line.options()("config", text_value(&o.config, "--config"),
+                 "the variant, \"P=V,P=V\"; parameters left out take their defaults")(
       "flops", po::bool_switch(&o.flops),
       "count FP instructions too (CUDA: one more profiled pass)")(
       "metric", po::value(&o.metrics)->composing(),
       "also collect this CUPTI metric (repeatable; see ktune metrics --chip C --all)")(
-      "timer", po::value(&o.timer)->default_value("events"),
-      "events (CUDA/OpenCL events) or cupti (CUDA: kernel timestamps from the Activity API)")(
       "no-baseline", po::bool_switch(&o.no_baseline), "skip the CPU baseline")(
-      "baseline-threads", po::value(&o.baseline_threads)->default_value(0),
-      "threads of the CPU baseline (0: all)")(
-      "db", po::value(&o.db),
-      "results database (default: $KTUNE_DB, else $XDG_DATA_HOME/ktune/ktune.db)")(
-      "no-store", po::bool_switch(&o.no_store), "do not store the measurement")(
-      "format", po::value(&o.format)->default_value("table"), "table or json")(
-      "seed", po::value(&o.seed)->default_value(1), "random seed of the inputs")(
-      "min-runs", po::value(&o.measure.min_runs)->default_value(10), "timed runs, at least")(
-      "max-runs", po::value(&o.measure.max_runs)->default_value(200), "timed runs, at most")(
-      "target-ci", po::value(&o.measure.target_relative_ci)->default_value(0.02),
-      "stop repeating when the 95% CI of the median is this narrow (relative)")(
-      "timeout", po::value(&o.measure.timeout_ms)->default_value(10000),
-      "a run over this many ms is a timeout");
-  add_help(options);
-  po::positional_options_description positional;
-  positional.add("kernel", 1);
-  auto vm = parse("profile",
-                  "ktune profile <kernel> [--shape S] [--config \"P=V,...\"] [--backend B] "
-                  "[--device N] [--flops] [--metric NAME]... [--timer events|cupti] [options]",
-                  options, args, &positional);
-  if (!vm) return 0;
-  if (o.kernel.empty())
-    throw UsageError(
-        "ktune profile: which kernel? (e.g. ktune profile matmul --config TS=16; see ktune "
-        "profile --help)");
-  const Format format = parse_format(o.format, {Format::table, Format::json});
-  if (o.timer != "events" && o.timer != "cupti")
-    throw UsageError(fmt::format("--timer {}: unknown timer (accepted: events, cupti)", o.timer));
-  if (o.measure.min_runs < 1 || o.measure.max_runs < o.measure.min_runs)
-    throw UsageError("--min-runs/--max-runs: need 1 <= min-runs <= max-runs");
-  if (!(o.measure.timeout_ms > 0))
-    throw UsageError("--timeout: must be a positive number of milliseconds");
-  if (o.baseline_threads < 0) throw UsageError("--baseline-threads: must be 0 (all) or more");
+      "baseline-threads", integer_value(&o.baseline_threads, "--baseline-threads", 0),
+      "threads of the CPU baseline (0: all)")("no-store", po::bool_switch(&o.no_store),
+                                              "do not store the measurement")(
+      "seed", seed_value(&o.seed, "--seed"), "random seed of the inputs");
+  line.add(measurement);
+  line.add(database);
+  line.add(output);
+  line.positional("kernel");
+  if (!line.parse(args)) return 0;
+  auto t = resolve_kernel(target);
+  const auto& family = *t.family;
+  const Config config =
+      o.config.empty() ? t.space.default_config()
+                       : for_option("--config", [&] { return t.space.parse_config(o.config); });
+  if (auto why = t.space.violation(config))
+    throw UsageError(fmt::format("--config {}: {}", t.space.canonical(config), *why));
 
-  const auto& family = kernels::find_family(o.kernel);
-  const Problem problem = o.shape.empty() ? family.default_problem() : family.parse_shape(o.shape);
-  auto selection = profiles::select_device(o.backend, o.device);
-  profiles::check_fits(family, problem, selection.device);
-  const Space space = family.space(problem, selection.device);
-  const Config config = o.config.empty() ? space.default_config() : space.parse_config(o.config);
-  if (auto why = space.violation(config))
-    throw UsageError(fmt::format("--config {}: {}", space.canonical(config), *why));
-  const std::string config_text = space.canonical(config);
-
-  auto device = selection.backend->open(selection.device.index);
-  if (auto warning = device->set_timer(o.timer); !warning.empty())
+  auto device = t.selection.backend->open(t.selection.device.index);
+  if (auto warning = for_option("--timer", [&] { return device->set_timer(measurement.timer); });
+      !warning.empty())
     std::cerr << "ktune: warning: " << warning << '\n';
 
   // The CPU baseline runs before the device work so that neither disturbs the other's timing.
-  const Baseline baseline = run_baseline(family, problem, o);
+  const Baseline baseline = run_baseline(family, t.problem, o);
 
-  o.measure.seed = o.seed;
-  o.measure.profile = true;
-  o.measure.counters = {o.flops, o.metrics};
-  if (baseline.ran) o.measure.cpu_baseline_ms = baseline.result.time.median;
-  profiles::KernelEvaluator evaluator(family, problem, space, *device, o.measure);
+  auto measure = measurement.measure;
+  measure.seed = o.seed;
+  measure.profile = true;
+  measure.counters = {o.flops, o.metrics};
+  if (baseline.ran) measure.cpu_baseline_ms = baseline.result.time.median;
+  profiles::KernelEvaluator evaluator(family, t.problem, t.space, *device, measure);
   const Evaluation evaluation = evaluator.evaluate(config);
   const std::string counters_problem = device->counters_problem();
   if (!counters_problem.empty() && device->info().backend == "cuda")
@@ -326,27 +278,34 @@ int run_profile(const std::vector<std::string>& args) {
   std::optional<std::int64_t> session;
   std::string db_path;
   if (!o.no_store) {
-    const auto path = db::database_path(o.db);
-    db_path = path.string();
-    auto store = db::Store::open(path, db::is_default_location(o.db));
-    db::SessionRecord record;
-    record.family = family.name();
-    record.problem = problem;
-    record.device = device->info();
-    record.strategy = "profile";
-    record.seed = o.seed;
-    record.tool_version = KTUNE_VERSION;
-    session = store.begin_session(record);
-    store.record(*session, config_text, evaluation);
-    store.end_session(*session, "completed");
+    auto store = open_for_writing(database);
+    db_path = store.path();
+    db::SessionRecorder recorder(store);
+    if (baseline.ran)
+      recorder.set_baseline(db::CpuBaseline{
+          fmt::format("{}, {} threads", baseline.result.method, baseline.result.threads),
+          baseline.result.time.median});
+    tuner::SessionPlan plan;
+    plan.kernel = family.name();
+    plan.problem = t.problem;
+    plan.device = device->info();
+    plan.strategy = "profile";
+    plan.seed = o.seed;
+    plan.space_size = 1;
+    plan.tool_version = KTUNE_VERSION;
+    recorder.session_begun(plan);
+    recorder.evaluation_recorded(t.space, config, evaluation);
+    recorder.session_ended(SessionStatus::completed);
+    session = recorder.session();
   }
 
-  if (format == Format::json)
-    print_json(o, family, problem, device->info(), config_text, evaluation, counters_problem,
-               baseline, session, db_path);
+  if (output.format == Format::json)
+    print_json(std::cout,
+               profile_json(measurement.timer, family, t.problem, device->info(), t.space, config,
+                            evaluation, counters_problem, baseline, session, db_path));
   else
-    print_table(o, family, problem, device->info(), config_text, evaluation, counters_problem,
-                baseline, session, db_path);
+    print_table(measurement.timer, family, t.problem, device->info(), t.space.canonical(config),
+                evaluation, counters_problem, baseline, session, db_path);
   return evaluation.ok() ? 0 : 1;
 }
 

@@ -3,39 +3,67 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
-#include "cli/table.hpp"
+#include "cli/output.hpp"
+#include "core/rates.hpp"
+#include "db/json.hpp"
+#include "space/config_json.hpp"
+#include "tuner/json.hpp"
 
 namespace ktune::cli {
 namespace {
 
-nlohmann::ordered_json config_json(const Space& space, const Config& config) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (std::size_t i = 0; i < space.params().size(); ++i) {
-    const auto& p = space.params()[i];
-    if (p.kind == Param::Kind::choice)
-      j[p.name] = p.format(config.values[i]);
-    else
-      j[p.name] = config.values[i];
-  }
+std::optional<double> gflops(const Target& t, double ms) {
+  if (!t.family || ms <= 0) return std::nullopt;
+  return gflops_per_second(t.family->flops(t.problem), ms);
+}
+
+// The session as stored, with what this run adds: where, how far, why it stopped.
+Json session_json(const Report& r) {
+  Json j = r.session;
+  j["database"] = r.database;
+  j["dataset"] = r.target.replay() ? Json(r.options.dataset) : Json(nullptr);
+  j["shard"] = r.shard ? Json(fmt::format("{}/{}", r.shard->index, r.shard->count)) : Json(nullptr);
+  j["budget"] = r.budget;
+  j["evaluations"] = r.result.evaluations.size();
+  j["resumed"] = r.result.resumed;
+  j["stop_reason"] = r.result.stop_reason;
+  j["elapsed_s"] = r.result.elapsed_seconds;
+  j["simulated_time"] = r.target.replay();
   return j;
 }
 
-nlohmann::ordered_json optional_json(std::optional<double> value) {
-  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json();
+Json best_json(const Report& r) {
+  const auto& v = r.verdict;
+  if (!v.winner) return nullptr;
+  const auto& result = r.result;
+  const auto& b = result.evaluations[*v.winner];
+  const double ms = *b.evaluation.objective_ms();
+  std::optional<double> speedup;
+  if (result.default_config)
+    if (auto default_ms = result.evaluations[*result.default_config].evaluation.objective_ms())
+      speedup = *default_ms / ms;
+  return Json{{"index", b.index},
+              {"config", r.target.space.canonical(b.config)},
+              {"params", params_json(r.target.space, b.config)},
+              {"objective_ms", ms},
+              {"time", b.evaluation.time},
+              {"gflops", optional_json(gflops(r.target, ms))},
+              {"speedup_over_default", optional_json(speedup)},
+              {"verdict", tuner::verdict_json(r.target.space, result, v)}};
 }
 
-std::optional<double> gflops(const Target& t, double ms) {
-  if (!t.family || ms <= 0) return std::nullopt;
-  return t.family->flops(t.problem) / (ms * 1e-3) / 1e9;
-}
-
-nlohmann::ordered_json summary_json(const Summary& s) {
-  return {{"median_ms", s.median}, {"ci_ms", {s.ci_low, s.ci_high}}, {"samples", s.count}};
-}
+const Columns kRankingColumns{
+    {"rank", "rank"},
+    {"config", "configuration"},
+    {"time.median_ms", "median ms", 4},
+    {"ci", "95% CI ms", -1, interval_text("time.")},
+    {"gflops", "GFLOP/s", 2},
+    {"time.runs", "runs"},
+};
 
 }  // namespace
 
@@ -61,90 +89,29 @@ std::optional<double> eta_seconds(const tuner::TuneResult& r, std::size_t space_
   return eta;
 }
 
+std::string progress_line(const tuner::TuneResult& r, std::size_t space_size,
+                          const tuner::Budget& budget, const Target& target, std::size_t width) {
+  std::string best = "none yet";
+  if (r.best)
+    best = fmt::format("{:.4f} ms ({})", *r.evaluations[*r.best].evaluation.objective_ms(),
+                       target.space.canonical(r.evaluations[*r.best].config));
+  const auto eta = eta_seconds(r, space_size, budget);
+  std::string line =
+      fmt::format("[{}/{}] {}{} elapsed, ETA {} | best {}", r.evaluations.size(), space_size,
+                  duration(r.elapsed_seconds), target.replay() ? " simulated" : "",
+                  eta ? duration(*eta) : std::string("?"), best);
+  // One line that \r can overwrite: no wider than the terminal.
+  if (line.size() >= width) line.resize(width - 1);
+  return line;
+}
+
 void print_json(const Report& r) {
-  const auto& result = r.result;
-  const auto& space = r.target.space;
-  nlohmann::ordered_json evaluations = nlohmann::ordered_json::array();
-  for (const auto& e : result.evaluations) {
-    const auto& ev = e.evaluation;
-    evaluations.push_back(
-        {{"index", e.index},
-         {"config", config_json(space, e.config)},
-         {"objective_ms", optional_json(ev.objective_ms())},
-         {"outcome", to_string(ev.outcome)},
-         {"message", ev.message},
-         {"samples", ev.samples_ms.size()},
-         {"ci_ms", ev.time.count ? nlohmann::ordered_json{ev.time.ci_low, ev.time.ci_high}
-                                 : nlohmann::ordered_json()},
-         {"compile_ms", ev.compile_ms},
-         {"cost_ms", ev.cost_ms},
-         {"at_s", e.at_seconds},
-         {"resumed", e.resumed},
-         {"max_error", ev.max_error && std::isfinite(*ev.max_error)
-                           ? nlohmann::ordered_json(*ev.max_error)
-                           : nlohmann::ordered_json()}});
-  }
-  nlohmann::ordered_json budget = {
-      {"evaluations",
-       r.budget.evaluations ? nlohmann::ordered_json(*r.budget.evaluations) : nullptr},
-      {"seconds", optional_json(r.budget.seconds)},
-      {"stagnation", r.budget.stagnation ? nlohmann::ordered_json(*r.budget.stagnation) : nullptr}};
-  nlohmann::ordered_json doc;
-  doc["session"] = {{"id", r.session_id},
-                    {"database", r.database},
-                    {"kernel", r.target.kernel},
-                    {"problem", r.target.problem.canonical()},
-                    {"backend", r.target.device.backend},
-                    {"device", r.target.device.name},
-                    {"dataset", r.target.replay() ? nlohmann::ordered_json(r.options.dataset)
-                                                  : nlohmann::ordered_json()},
-                    {"strategy", r.options.strategy},
-                    {"seed", r.options.seed},
-                    {"space_size", r.space_size},
-                    {"shard", r.shard ? nlohmann::ordered_json(
-                                            fmt::format("{}/{}", r.shard->index, r.shard->count))
-                                      : nlohmann::ordered_json()},
-                    {"budget", budget},
-                    {"evaluations", result.evaluations.size()},
-                    {"resumed", result.resumed},
-                    {"stop_reason", result.stop_reason},
-                    {"elapsed_s", result.elapsed_seconds},
-                    {"simulated_time", r.target.replay()}};
-  doc["evaluations"] = evaluations;
-  const auto& v = r.verdict;
-  if (v.winner) {
-    const auto& b = result.evaluations[*v.winner];
-    const double ms = *b.evaluation.objective_ms();
-    nlohmann::ordered_json best = {
-        {"index", b.index},
-        {"config", config_json(space, b.config)},
-        {"canonical", space.canonical(b.config)},
-        {"objective_ms", ms},
-        {"ci_ms", {b.evaluation.time.ci_low, b.evaluation.time.ci_high}},
-        {"gflops", optional_json(gflops(r.target, ms))},
-        {"speedup_over_default", nullptr},
-        {"remeasured", v.remeasured},
-        {"finalists", nlohmann::ordered_json::array()},
-        {"p_value_vs_runner_up", optional_json(v.p_value)},
-        {"indistinguishable_from_runner_up", v.finalists.empty()
-                                                 ? nlohmann::ordered_json()
-                                                 : nlohmann::ordered_json(v.indistinguishable)},
-        {"note", v.note}};
-    if (result.default_config) {
-      const auto default_ms = result.evaluations[*result.default_config].evaluation.objective_ms();
-      if (default_ms) best["speedup_over_default"] = *default_ms / ms;
-    }
-    for (const auto& f : v.finalists) {
-      auto entry = summary_json(f.summary);
-      entry["index"] = result.evaluations[f.evaluation].index;
-      entry["config"] = config_json(space, result.evaluations[f.evaluation].config);
-      best["finalists"].push_back(entry);
-    }
-    doc["best"] = best;
-  } else {
-    doc["best"] = nullptr;
-  }
-  std::cout << doc.dump(2) << '\n';
+  Json evaluations = Json::array();
+  for (const auto& e : r.result.evaluations)
+    evaluations.push_back(tuner::evaluated_json(r.target.space, e));
+  ktune::cli::print_json(
+      std::cout,
+      Json{{"session", session_json(r)}, {"evaluations", evaluations}, {"best", best_json(r)}});
 }
 
 void print_table(const Report& r) {
@@ -156,7 +123,7 @@ void print_table(const Report& r) {
     if (e.evaluation.ok())
       correct.push_back(&e);
     else
-      ++failures[std::string(to_string(e.evaluation.outcome))];
+      ++failures[to_string(e.evaluation.outcome)];
   }
   std::sort(correct.begin(), correct.end(), [](auto* a, auto* b) {
     return *a->evaluation.objective_ms() < *b->evaluation.objective_ms();
@@ -168,27 +135,25 @@ void print_table(const Report& r) {
       r.target.device.index, r.options.strategy, r.options.seed,
       r.shard ? fmt::format(", shard {}/{}", r.shard->index, r.shard->count) : "",
       result.evaluations.size(), r.space_size, duration(result.elapsed_seconds),
-      r.target.replay() ? " (simulated)" : "", result.stop_reason);
+      r.target.replay() ? " (simulated)" : "", tuner::describe(result.stop_reason));
   if (result.resumed)
     std::cout << fmt::format("{} evaluation(s) resumed from the database, none measured again\n",
                              result.resumed);
-  const bool has_flops = r.target.family != nullptr;
-  // A replay's objective is the recorded figure (Kernel Tuner: the mean of the runs).
-  std::vector<std::string> header{"rank", "configuration",
-                                  r.target.replay() ? "recorded ms" : "median ms", "95% CI ms"};
-  if (has_flops) header.push_back("GFLOP/s");
-  header.push_back("runs");
-  Table table(header);
+  Json rows = Json::array();
   for (std::size_t i = 0; i < correct.size() && i < 10; ++i) {
     const auto& ev = correct[i]->evaluation;
-    std::vector<std::string> row{std::to_string(i + 1), space.canonical(correct[i]->config),
-                                 fmt::format("{:.4f}", *ev.objective_ms()),
-                                 fmt::format("{:.4f}-{:.4f}", ev.time.ci_low, ev.time.ci_high)};
-    if (has_flops) row.push_back(fmt::format("{:.2f}", *gflops(r.target, *ev.objective_ms())));
-    row.push_back(std::to_string(ev.samples_ms.size()));
-    table.add(std::move(row));
+    rows.push_back({{"rank", i + 1},
+                    {"config", space.canonical(correct[i]->config)},
+                    {"time", ev.time},
+                    {"gflops", optional_json(gflops(r.target, *ev.objective_ms()))}});
   }
-  table.print(std::cout);
+  // A replay's objective is the recorded figure (Kernel Tuner: the mean of the runs).
+  Columns columns = kRankingColumns;
+  if (r.target.replay()) {
+    columns[2].header = "recorded ms";
+    columns.erase(columns.begin() + 4);  // no FLOP count for a recorded kernel
+  }
+  print_table(std::cout, columns, rows);
   for (const auto& [outcome, count] : failures)
     std::cout << fmt::format("{} variant(s) {}\n", count, outcome);
 
@@ -219,8 +184,8 @@ void print_table(const Report& r) {
   } else {
     std::cout << "no configuration ran correctly\n";
   }
-  std::cout << fmt::format("stored as session {} in {}", r.session_id, r.database);
-  if (result.interrupted) std::cout << fmt::format(" (continue with --resume {})", r.session_id);
+  std::cout << fmt::format("stored as session {} in {}", r.session.id, r.database);
+  if (result.interrupted) std::cout << fmt::format(" (continue with --resume {})", r.session.id);
   std::cout << '\n';
 }
 

@@ -1,11 +1,12 @@
 #pragma once
-// What `ktune tune` prints: the JSON document (the output contract) or the table, and the
-// pieces of the live progress line.
+// What `ktune tune` prints: the JSON document (the output contract) or the table, and the live
+// progress line.
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include "cli/tune_target.hpp"
+#include "db/records.hpp"
 #include "tuner/finalists.hpp"
 #include "tuner/session.hpp"
 #include "tuner/shard.hpp"
@@ -20,12 +21,16 @@ struct Report {
   const tuner::Budget& budget;
   const tuner::TuneResult& result;
   const tuner::Verdict& verdict;
-  std::int64_t session_id;
+  db::StoredSession session;
   std::string database;
 };
 
 void print_json(const Report& r);
 void print_table(const Report& r);
+
+// "[12/50960] 3m07s elapsed, ETA 1m00s | best 1.2345 ms (BM=64,...)", cut to `width`.
+std::string progress_line(const tuner::TuneResult& r, std::size_t space_size,
+                          const tuner::Budget& budget, const Target& target, std::size_t width);
 
 // "42s", "3m07s", "1h05m"; "?" when unknown.
 std::string duration(double seconds);

@@ -10,12 +10,8 @@
 namespace ktune::cli {
 
 std::map<std::string, std::string> space_settings(const TuneOptions& o) {
-  std::map<std::string, std::string> settings;
+  auto settings = o.space.settings();
   if (!o.shard.empty()) settings["shard"] = o.shard;
-  for (std::size_t i = 0; i < o.sets.size(); ++i)
-    settings[fmt::format("set.{}", i + 1)] = o.sets[i];
-  for (std::size_t i = 0; i < o.restricts.size(); ++i)
-    settings[fmt::format("restrict.{}", i + 1)] = o.restricts[i];
   return settings;
 }
 
@@ -44,16 +40,17 @@ std::optional<std::string> settings_differ(const db::StoredSession& s, const Tun
 }
 
 bool same_target(const db::StoredSession& s, const Target& t) {
-  return s.family == t.kernel && s.problem == t.problem.canonical() &&
+  return s.kernel == t.kernel && s.problem == t.problem.canonical() &&
          s.backend == t.device.backend && s.device_fingerprint == t.device.fingerprint();
 }
 
 }  // namespace
 
-db::StoredSession session_to_resume(const db::Store& store, const std::string& db_path,
-                                    TuneOptions& o, const po::variables_map& vm, const Target& t) {
-  const bool strategy_given = !vm["strategy"].defaulted() || o.exhaustive;
-  const bool seed_given = !vm["seed"].defaulted();
+db::StoredSession session_to_resume(const db::Store& store, TuneOptions& o, const CommandLine& line,
+                                    const Target& t) {
+  const std::string& db_path = store.path();
+  const bool strategy_given = line.given("strategy") || o.exhaustive;
+  const bool seed_given = line.given("seed");
   if (o.resume != "latest") {
     std::int64_t id = 0;
     try {
@@ -70,7 +67,7 @@ db::StoredSession session_to_resume(const db::Store& store, const std::string& d
     if (!same_target(*s, t))
       throw UsageError(
           fmt::format("--resume {}: that session tuned {} {} on {} ({}), not {} {} on {} ({})", id,
-                      s->family, s->problem, s->device_name, s->backend, t.kernel,
+                      s->kernel, s->problem, s->device_name, s->backend, t.kernel,
                       t.problem.canonical(), t.device.name, t.device.backend));
     if (strategy_given && s->strategy != o.strategy)
       throw UsageError(fmt::format("--resume {}: that session used --strategy {}, not {}", id,
@@ -92,7 +89,7 @@ db::StoredSession session_to_resume(const db::Store& store, const std::string& d
     if (!same_target(s, t) || s.strategy != o.strategy || s.seed != o.seed || settings_differ(s, o))
       continue;
     latest = s;
-    if (s.status != "completed") latest_unfinished = s;
+    if (s.status != SessionStatus::completed) latest_unfinished = s;
   }
   if (latest_unfinished) return *latest_unfinished;
   if (latest) return *latest;

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "cli/options.hpp"
+#include "cli/command_line.hpp"
 #include "cli/tune_target.hpp"
 #include "db/store.hpp"
 
@@ -18,8 +18,8 @@ std::map<std::string, std::string> space_settings(const TuneOptions& o);
 
 // The session to resume: `--resume ID`, or the latest matching one, unfinished ones first.
 // Adopts the stored strategy and seed where the command line did not name them.
-db::StoredSession session_to_resume(const db::Store& store, const std::string& db_path,
-                                    TuneOptions& o, const po::variables_map& vm, const Target& t);
+db::StoredSession session_to_resume(const db::Store& store, TuneOptions& o, const CommandLine& line,
+                                    const Target& t);
 
 // The stored evaluations of a session as configurations of the current space. A replay serves
 // them from the dataset again (a lookup, not a measurement) so they carry the recorded figures

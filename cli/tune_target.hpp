@@ -1,17 +1,17 @@
 #pragma once
-// What `ktune tune` works with: its options, and the target it tunes (a kernel family on a
-// device, or a recorded search). Shared by tune_command.cpp, tune_resume.cpp and tune_report.cpp.
+// What `ktune tune` works with: its options, and the target it tunes (a kernel on a device, or a
+// recorded search). Shared by tune_command.cpp, tune_resume.cpp and tune_report.cpp.
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "cli/option_groups.hpp"
 #include "core/device_info.hpp"
 #include "core/problem.hpp"
 #include "kernels/family.hpp"
 #include "profiles/backends.hpp"
 #include "profiles/kernel_evaluator.hpp"
-#include "profiles/replay/dataset_reader.hpp"
 #include "profiles/replay/replay_evaluator.hpp"
 #include "space/space.hpp"
 #include "tuner/finalists.hpp"
@@ -23,23 +23,23 @@ namespace ktune::cli {
 constexpr double kDefaultBudgetSeconds = 240;
 
 struct TuneOptions {
-  std::string kernel, shape, backend, dataset, db, format = "table", strategy = "auto";
-  int device = -1;
+  TargetOptions target{TargetOptions::Device::chosen_or_replay};
+  SpaceOptions space;
+  MeasurementOptions measurement;
+  DatabaseOption database;
+  FormatOption output{{Format::table, Format::json}};
+  std::string dataset, strategy = "auto", resume, shard, prune;
   std::uint64_t seed = 1;
   std::size_t budget_evals = 0, stagnation = 0;
   double budget_time = kDefaultBudgetSeconds;
-  bool exhaustive = false;
-  std::string resume, shard;
+  bool exhaustive = false, no_counters = false, flops = false;
   tuner::FinalistOptions finalists;
   double replay_pace = 0;
-  std::string timer = "events";
-  bool no_counters = false;
-  std::vector<std::string> sets, restricts;
-  profiles::MeasureOptions measure;
+  bool replay() const { return !dataset.empty(); }
 };
 
-// What is tuned: a kernel family on a device, or a recorded search. Built in place and never
-// moved: the evaluator refers to the space, the device and the dataset.
+// What is tuned: a kernel on a device, or a recorded search. Built in place and never moved:
+// the evaluator refers to the space, the device and the dataset.
 struct Target {
   std::string kernel;
   Problem problem;

@@ -18,7 +18,8 @@ enum class Outcome {
   pruned,             // skipped before running by static analysis (--prune)
 };
 
-std::string_view to_string(Outcome outcome);
+// The outcome's name ("wrong_result"), as core/json.hpp writes it; nullopt for an unknown name.
+std::string to_string(Outcome outcome);
 std::optional<Outcome> outcome_from_string(std::string_view text);
 
 // Thrown by a backend or the runner when a variant fails in a way that ends its evaluation but

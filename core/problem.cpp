@@ -12,7 +12,7 @@ std::optional<std::int64_t> Problem::find(std::string_view name) const {
 
 std::int64_t Problem::dim(std::string_view name) const {
   if (auto value = find(name)) return *value;
-  throw std::out_of_range("problem " + family + " has no dimension '" + std::string(name) + "'");
+  throw std::out_of_range("problem of " + kernel + " has no size '" + std::string(name) + "'");
 }
 
 std::string Problem::canonical() const {

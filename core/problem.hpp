@@ -1,6 +1,6 @@
 #pragma once
-// What is being computed: a kernel family and the sizes of one instance of it.
-// Families (kernels/) parse, validate and interpret the dimensions; everything else treats them
+// What is being computed: a kernel and the sizes of one instance of it (a problem).
+// Built-in kernels (kernels/) parse, validate and interpret the sizes; everything else treats them
 // as named integers (storage, lookup, constraints).
 #include <cstdint>
 #include <optional>
@@ -12,7 +12,7 @@
 namespace ktune {
 
 struct Problem {
-  std::string family;  // "matmul", "conv2d", or a replayed kernel's name
+  std::string kernel;  // "matmul", "conv2d", or a replayed kernel's name
   std::vector<std::pair<std::string, std::int64_t>> dims;  // in the family's order
   std::string dtype = "f32";
 

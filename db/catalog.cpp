@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "db/ids.hpp"
+#include "db/json.hpp"
 
 namespace ktune::db {
 namespace {
@@ -58,7 +59,8 @@ std::vector<ParamValue> parse_canonical(std::string_view canonical) {
   std::vector<ParamValue> values;
   for (auto& [name, label] : *pairs) {
     auto number = parse_integer(label);
-    values.push_back({name, number ? "integer" : "text", number, label});
+    values.push_back(
+        {name, number ? ParamValue::Kind::integer : ParamValue::Kind::text, number, label});
   }
   return values;
 }
@@ -180,12 +182,12 @@ std::int64_t problem_id(StatementCache& statements, const Connection& connection
   {
     auto find =
         statements.get("SELECT id FROM problems WHERE family = ? AND dtype = ? AND shape = ?");
-    find->bind(1, problem.family).bind(2, problem.dtype).bind(3, shape);
+    find->bind(1, problem.kernel).bind(2, problem.dtype).bind(3, shape);
     if (find->step()) return find->integer(0);
   }
   {
     auto insert = statements.get("INSERT INTO problems (family, dtype, shape) VALUES (?, ?, ?)");
-    insert->bind(1, problem.family).bind(2, problem.dtype).bind(3, shape);
+    insert->bind(1, problem.kernel).bind(2, problem.dtype).bind(3, shape);
     insert->run();
   }
   const auto id = connection.last_insert_id();
@@ -231,13 +233,11 @@ std::int64_t configuration_id(StatementCache& statements, const Connection& conn
     auto insert = statements.get(sql);
     for (std::size_t r = 0; r < rows; ++r) {
       const auto& v = values[first + r];
-      const bool known_kind =
-          v.kind == "integer" || v.kind == "boolean" || v.kind == "choice" || v.kind == "text";
       const int b = static_cast<int>(r) * 6;
       insert->bind(b + 1, id)
           .bind(b + 2, static_cast<std::int64_t>(first + r))
           .bind(b + 3, v.name)
-          .bind(b + 4, known_kind ? std::string_view(v.kind) : std::string_view("text"))
+          .bind(b + 4, enum_name(v.kind))
           .bind(b + 5, v.value)
           .bind(b + 6, v.label.empty() && v.value ? std::to_string(*v.value) : v.label);
     }

@@ -62,15 +62,15 @@ ImportSummary Store::import_dataset(const RecordedDataset& d, const ImportOption
   summary.kernel = o.kernel.empty() ? d.kernel_name : o.kernel;
   if (summary.device.empty())
     throw UsageError(fmt::format(
-        "dataset '{}' does not say which device recorded it: name it with --device-name",
+        "dataset '{}' does not say which device recorded it, and no device name was given",
         d.source));
   if (summary.kernel.empty())
-    throw UsageError(
-        fmt::format("dataset '{}' does not name its kernel: name it with --kernel", d.source));
+    throw UsageError(fmt::format(
+        "dataset '{}' does not name its kernel, and no kernel name was given", d.source));
 
   SessionRecord r;
-  r.family = summary.kernel;
-  r.problem.family = summary.kernel;
+  r.kernel = summary.kernel;
+  r.problem.kernel = summary.kernel;
   r.problem.dtype = o.dtype;
   if (!o.dims.empty()) {
     r.problem.dims = o.dims;
@@ -106,9 +106,9 @@ ImportSummary Store::import_dataset(const RecordedDataset& d, const ImportOption
     for (std::size_t i = 0; i < d.params.size() && i < e.values.size(); ++i) {
       const auto& p = d.params[i];
       const auto v = e.values[i];
-      ParamValue value{p.name, "integer", v, std::to_string(v)};
+      ParamValue value{p.name, ParamValue::Kind::integer, v, std::to_string(v)};
       if (!p.labels.empty()) {
-        value.kind = "choice";
+        value.kind = ParamValue::Kind::choice;
         value.label = v >= 0 && static_cast<std::size_t>(v) < p.labels.size()
                           ? p.labels[static_cast<std::size_t>(v)]
                           : std::to_string(v);
@@ -142,8 +142,8 @@ ImportSummary Store::import_dataset(const RecordedDataset& d, const ImportOption
       return summary;  // the transaction rolls back: nothing was written
     }
   }
-  summary.session = insert_session({r, uid, "import", d.source, first.empty() ? now : first,
-                                    last.empty() ? now : last, "completed"});
+  summary.session = insert_session({r, uid, Origin::import, d.source, first.empty() ? now : first,
+                                    last.empty() ? now : last, SessionStatus::completed});
   for (std::size_t i = 0; i < d.entries.size(); ++i) {
     const auto& entry = d.entries[i];
     Evaluation e;

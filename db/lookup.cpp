@@ -134,23 +134,25 @@ std::optional<LookupResult> Lookup::search(const LookupRequest& request, const T
     double median_ms;
     std::optional<double> ci_low, ci_high;
     std::string created_at;
+    double rank_ms;  // what ranks it (schema 3: the finalists' verdict)
   };
   auto fastest = [&](std::int64_t problem_id, const std::vector<std::int64_t>& on,
                      std::size_t limit) {
     std::vector<Row> rows;
     auto s = st.get(
         "SELECT id, session_id, configuration_id, device_id, runs, median_ms, ci_low_ms, "
-        "ci_high_ms, created_at FROM measurements WHERE problem_id = ? AND device_id = ? "
-        "AND outcome = 'correct' AND median_ms IS NOT NULL ORDER BY median_ms, id LIMIT ?");
+        "ci_high_ms, created_at, rank_ms FROM measurements WHERE problem_id = ? AND device_id = ? "
+        "AND outcome = 'correct' AND rank_ms IS NOT NULL ORDER BY rank_ms, id LIMIT ?");
     for (auto device : on) {
       s->reset();
       s->bind(1, problem_id).bind(2, device).bind(3, static_cast<std::int64_t>(limit));
       while (s->step())
         rows.push_back({s->integer(0), s->integer(1), s->integer(2), s->integer(3), s->integer(4),
-                        s->real(5), s->optional_real(6), s->optional_real(7), s->text(8)});
+                        s->real(5), s->optional_real(6), s->optional_real(7), s->text(8),
+                        s->real(9)});
     }
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return a.median_ms != b.median_ms ? a.median_ms < b.median_ms : a.id < b.id;
+      return a.rank_ms != b.rank_ms ? a.rank_ms < b.rank_ms : a.id < b.id;
     });
     return rows;
   };
@@ -208,7 +210,7 @@ std::optional<LookupResult> Lookup::search(const LookupRequest& request, const T
   std::optional<std::int64_t> exact_id;
   {
     auto s = st.get("SELECT id FROM problems WHERE family = ? AND dtype = ? AND shape = ?");
-    s->bind(1, request.problem.family)
+    s->bind(1, request.problem.kernel)
         .bind(2, request.problem.dtype)
         .bind(3, request.problem.canonical());
     if (s->step()) exact_id = s->integer(0);
@@ -249,7 +251,7 @@ std::optional<LookupResult> Lookup::search(const LookupRequest& request, const T
   {
     // The canonical text has the sizes in the family's order: no join, no sort in SQL.
     auto s = st.get("SELECT id, shape FROM problems WHERE family = ? AND dtype = ?");
-    s->bind(1, request.problem.family).bind(2, request.problem.dtype);
+    s->bind(1, request.problem.kernel).bind(2, request.problem.dtype);
     while (s->step()) {
       const auto id = s->integer(0);
       if (exact_id && id == *exact_id) continue;
@@ -266,7 +268,7 @@ std::optional<LookupResult> Lookup::search(const LookupRequest& request, const T
   for (const auto& candidate : near) {
     if (tried >= request.max_shapes) break;
     bool measured = false;
-    const Problem tuned{request.problem.family, parse_shape_text(candidate.shape),
+    const Problem tuned{request.problem.kernel, parse_shape_text(candidate.shape),
                         request.problem.dtype};
     auto found = best_of(candidate.id, tuned, true, &measured);
     if (measured) ++tried;

@@ -19,7 +19,7 @@ constexpr std::string_view kMeasurementColumns =
     "outcome, message, runs, samples_ms, median_ms, ci_low_ms, ci_high_ms, mean_ms, stddev_ms, "
     "min_ms, max_ms, compile_ms, max_error, cost_ms, registers, shared_bytes, stack_bytes, "
     "spill_store_bytes, spill_load_bytes, const_bytes, theoretical_occupancy, occupancy_limiter, "
-    "cpu_baseline, cpu_baseline_ms, created_at";
+    "cpu_baseline, cpu_baseline_ms, created_at, rank_ms";
 
 std::string prefixed(std::string_view columns, std::string_view prefix) {
   std::string out;
@@ -52,7 +52,7 @@ class TemporaryDatabase {
   TemporaryDatabase& operator=(const TemporaryDatabase&) = delete;
   ~TemporaryDatabase() {
     std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm", ".v1-backup"})
+    for (const char* suffix : {"", "-wal", "-shm", ".v1-backup", ".v2-backup"})
       std::filesystem::remove(path_.string() + suffix, ec);
   }
   const std::filesystem::path& path() const { return path_; }
@@ -164,6 +164,12 @@ void merge_attached(Connection& c, MergeSourceReport& report) {
       "SELECT x.id, t.name, t.value, t.unit, t.source FROM src.metrics t "
       "JOIN merge_measurement mm ON mm.src = t.measurement_id AND mm.status != 'duplicate' "
       "JOIN main.measurements x ON x.session_id = mm.session AND x.seq = mm.seq;"
+      "INSERT OR IGNORE INTO main.finalists (session_id, rank, configuration_id, remeasured, "
+      "  runs, samples_ms, median_ms, ci_low_ms, ci_high_ms) "
+      "SELECT ms.dst, f.rank, mc.dst, f.remeasured, f.runs, f.samples_ms, f.median_ms, "
+      "  f.ci_low_ms, f.ci_high_ms FROM src.finalists f "
+      "JOIN merge_session ms ON ms.src = f.session_id "
+      "JOIN merge_config mc ON mc.src = f.configuration_id;"
       "DROP TABLE temp.merge_device; DROP TABLE temp.merge_kernel; DROP TABLE temp.merge_problem;"
       "DROP TABLE temp.merge_config; DROP TABLE temp.merge_session;"
       "DROP TABLE temp.merge_measurement; DROP TABLE temp.merge_base;");
@@ -194,7 +200,7 @@ std::vector<MergeSourceReport> merge_databases(Store& into,
   for (const auto& source : sources) {
     std::error_code ec;
     if (std::filesystem::equivalent(source, into.path(), ec))
-      throw UsageError(fmt::format("merge: '{}' is the target itself (--into)", source.string()));
+      throw UsageError(fmt::format("merge: '{}' is the target itself", source.string()));
   }
   std::vector<MergeSourceReport> reports;
   for (const auto& source : sources) {

@@ -23,7 +23,7 @@ std::filesystem::path database_path(const std::string& explicit_path) {
     return std::filesystem::path(data) / "ktune" / "ktune.db";
   if (auto home = env("HOME"); !home.empty())
     return std::filesystem::path(home) / ".local" / "share" / "ktune" / "ktune.db";
-  throw Error("no database path: set --db, KTUNE_DB, XDG_DATA_HOME or HOME");
+  throw Error("no database path: none was given, and KTUNE_DB, XDG_DATA_HOME and HOME are unset");
 }
 
 }  // namespace ktune::db

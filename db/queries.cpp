@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "db/catalog.hpp"
+#include "db/measurement_reader.hpp"
 #include "db/sqlite.hpp"
 
 namespace ktune::db {
@@ -24,42 +25,6 @@ std::string lower(std::string_view text) {
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return lower(haystack).find(lower(needle)) != std::string::npos;
-}
-
-// The columns read_view() reads, and the joins they need.
-constexpr std::string_view kViewColumns =
-    "m.id, m.session_id, m.seq, k.family, p.shape, p.dtype, d.id, d.name, d.architecture, "
-    "d.driver_version, d.runtime_version, c.canonical, m.outcome, m.message, m.runs, "
-    "m.median_ms, m.ci_low_ms, m.ci_high_ms, m.cpu_baseline_ms, m.created_at";
-constexpr int kViewColumnCount = 20;
-constexpr std::string_view kViewJoins =
-    "FROM measurements m JOIN configurations c ON c.id = m.configuration_id "
-    "JOIN kernels k ON k.id = c.kernel_id JOIN problems p ON p.id = m.problem_id "
-    "JOIN devices d ON d.id = m.device_id ";
-
-MeasurementView read_view(const Statement& s) {
-  MeasurementView v;
-  v.id = s.integer(0);
-  v.session = s.integer(1);
-  v.seq = s.integer(2);
-  v.kernel = s.text(3);
-  v.problem = s.text(4);
-  v.dtype = s.text(5);
-  v.device_id = s.integer(6);
-  v.device = s.text(7);
-  v.architecture = s.text(8);
-  v.driver_version = s.text(9);
-  v.runtime_version = s.text(10);
-  v.config = s.text(11);
-  v.outcome = s.text(12);
-  v.message = s.text(13);
-  v.runs = s.integer(14);
-  v.median_ms = s.optional_real(15);
-  v.ci_low_ms = s.optional_real(16);
-  v.ci_high_ms = s.optional_real(17);
-  v.cpu_baseline_ms = s.optional_real(18);
-  v.created_at = s.text(19);
-  return v;
 }
 
 std::string json_ids(const std::vector<std::int64_t>& ids) {
@@ -121,7 +86,10 @@ std::vector<StoredDevice> find_devices(const Store& store, std::string_view sele
     const auto term = selector.substr(start, comma - start);
     const auto eq = term.find('=');
     if (eq == std::string_view::npos)
-      throw UsageError(fmt::format("device selector '{}': '{}' is not KEY=VALUE", selector, term));
+      throw UsageError(fmt::format(
+          "{}: '{}' is not KEY=VALUE (accepted: an id, text of the name, or KEY=VALUE,... with "
+          "keys name, backend, arch, vendor, driver, runtime, fingerprint)",
+          selector, term));
     terms.emplace_back(lower(term.substr(0, eq)), std::string(term.substr(eq + 1)));
     start = comma + 1;
   }
@@ -129,10 +97,10 @@ std::vector<StoredDevice> find_devices(const Store& store, std::string_view sele
     static const std::vector<std::string> kKeys{"name",   "backend", "arch",       "vendor",
                                                 "driver", "runtime", "fingerprint"};
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
-      throw UsageError(fmt::format(
-          "device selector '{}': unknown key '{}' (accepted: name, backend, arch, vendor, "
-          "driver, runtime, fingerprint)",
-          selector, key));
+      throw UsageError(
+          fmt::format("{}: unknown key '{}' (accepted: name, backend, arch, vendor, "
+                      "driver, runtime, fingerprint)",
+                      selector, key));
   }
   for (auto& d : all) {
     bool match = true;
@@ -154,17 +122,16 @@ std::vector<StoredDevice> find_devices(const Store& store, std::string_view sele
 std::vector<SessionSummary> session_summaries(const Store& store, const SessionFilter& filter) {
   auto& c = store.connection();
   Statement stats(c,
-                  "SELECT COUNT(*), SUM(m.outcome = 'correct'), "
-                  "MIN(CASE WHEN m.outcome = 'correct' THEN m.median_ms END) "
-                  "FROM measurements m WHERE m.session_id = ?");
+                  "SELECT COUNT(*), SUM(m.outcome = 'correct') FROM measurements m "
+                  "WHERE m.session_id = ?");
   Statement best(c,
-                 "SELECT c.canonical FROM measurements m "
+                 "SELECT c.canonical, m.median_ms FROM measurements m "
                  "JOIN configurations c ON c.id = m.configuration_id "
-                 "WHERE m.session_id = ? AND m.outcome = 'correct' AND m.median_ms IS NOT NULL "
-                 "ORDER BY m.median_ms LIMIT 1");
+                 "WHERE m.session_id = ? AND m.outcome = 'correct' AND m.rank_ms IS NOT NULL "
+                 "ORDER BY m.rank_ms, m.id LIMIT 1");
   std::vector<SessionSummary> list;
   for (auto& session : store.sessions()) {
-    if (!filter.kernel.empty() && session.family != filter.kernel) continue;
+    if (!filter.kernel.empty() && session.kernel != filter.kernel) continue;
     if (filter.device && session.device_id != *filter.device) continue;
     SessionSummary summary;
     stats.reset();
@@ -172,10 +139,12 @@ std::vector<SessionSummary> session_summaries(const Store& store, const SessionF
     stats.step();
     summary.measurements = stats.integer(0);
     summary.correct = stats.optional_integer(1).value_or(0);
-    summary.best_ms = stats.optional_real(2);
     best.reset();
     best.bind(1, session.id);
-    if (best.step()) summary.best_config = best.text(0);
+    if (best.step()) {
+      summary.best_config = best.text(0);
+      summary.best_ms = best.optional_real(1);
+    }
     summary.session = std::move(session);
     list.push_back(std::move(summary));
   }
@@ -184,24 +153,30 @@ std::vector<SessionSummary> session_summaries(const Store& store, const SessionF
   return list;
 }
 
-std::vector<MeasurementView> top_configurations(const Store& store, std::string_view kernel,
-                                                const Problem& problem,
-                                                std::optional<std::int64_t> device,
-                                                std::size_t limit) {
-  // With one MIN() aggregate, SQLite takes the other (bare) columns from the row with the minimum.
-  Statement s(store.connection(),
-              fmt::format("SELECT {}, MIN(m.median_ms) AS best_ms {} "
-                          "WHERE p.family = ? AND p.dtype = ? AND p.shape = ? AND k.family = ? "
-                          "AND m.outcome = 'correct' AND m.median_ms IS NOT NULL {} "
-                          "GROUP BY m.device_id, m.configuration_id ORDER BY best_ms, m.id LIMIT ?",
-                          kViewColumns, kViewJoins, device ? "AND m.device_id = ?" : ""));
-  s.bind(1, problem.family).bind(2, problem.dtype).bind(3, problem.canonical()).bind(4, kernel);
+std::vector<StoredMeasurement> top_configurations(const Store& store, std::string_view kernel,
+                                                  const Problem& problem,
+                                                  std::optional<std::int64_t> device,
+                                                  std::size_t limit) {
+  // Each configuration once per device, by its best-ranked measurement (rank_ms: the median, or
+  // the finalists' verdict); with one MIN() aggregate,
+  // SQLite takes the bare column (the id) from the row with the minimum.
+  Statement ids(store.connection(),
+                fmt::format("SELECT m.id, MIN(m.rank_ms) AS best_ms FROM measurements m "
+                            "JOIN configurations c ON c.id = m.configuration_id "
+                            "JOIN kernels k ON k.id = c.kernel_id "
+                            "JOIN problems p ON p.id = m.problem_id "
+                            "WHERE p.family = ? AND p.dtype = ? AND p.shape = ? AND k.family = ? "
+                            "AND m.outcome = 'correct' AND m.rank_ms IS NOT NULL {} "
+                            "GROUP BY m.device_id, m.configuration_id ORDER BY best_ms, m.id "
+                            "LIMIT ?",
+                            device ? "AND m.device_id = ?" : ""));
+  ids.bind(1, problem.kernel).bind(2, problem.dtype).bind(3, problem.canonical()).bind(4, kernel);
   int i = 5;
-  if (device) s.bind(i++, *device);
-  s.bind(i++, limit ? static_cast<std::int64_t>(limit) : std::int64_t{-1});
-  std::vector<MeasurementView> list;
-  while (s.step())
-    list.push_back(read_view(s));
+  if (device) ids.bind(i++, *device);
+  ids.bind(i++, limit ? static_cast<std::int64_t>(limit) : std::int64_t{-1});
+  std::vector<StoredMeasurement> list;
+  while (ids.step())
+    if (auto m = store.measurement(ids.integer(0))) list.push_back(std::move(*m));
   return list;
 }
 
@@ -235,26 +210,25 @@ std::vector<std::int64_t> matching_configurations(const Store& store, std::strin
   return ids;
 }
 
-std::vector<MeasurementView> configuration_history(const Store& store,
-                                                   const std::vector<std::int64_t>& configurations,
-                                                   const std::optional<Problem>& problem,
-                                                   std::optional<std::int64_t> device) {
+std::vector<StoredMeasurement> configuration_history(
+    const Store& store, const std::vector<std::int64_t>& configurations,
+    const std::optional<Problem>& problem, std::optional<std::int64_t> device) {
   Statement s(store.connection(),
-              fmt::format("SELECT {} {} WHERE m.configuration_id IN "
-                          "(SELECT value FROM json_each(?)) {} {} ORDER BY m.created_at, m.id",
-                          kViewColumns, kViewJoins,
-                          problem ? "AND p.family = ? AND p.dtype = ? AND p.shape = ?" : "",
-                          device ? "AND m.device_id = ?" : ""));
+              MeasurementReader::select(
+                  fmt::format("WHERE m.configuration_id IN (SELECT value FROM json_each(?)) {} {} "
+                              "ORDER BY m.created_at, m.id",
+                              problem ? "AND p.family = ? AND p.dtype = ? AND p.shape = ?" : "",
+                              device ? "AND m.device_id = ?" : "")));
   int i = 1;
   s.bind(i++, json_ids(configurations));
   if (problem) {
-    s.bind(2, problem->family).bind(3, problem->dtype).bind(4, problem->canonical());
+    s.bind(2, problem->kernel).bind(3, problem->dtype).bind(4, problem->canonical());
     i = 5;
   }
   if (device) s.bind(i++, *device);
-  std::vector<MeasurementView> list;
-  while (s.step())
-    list.push_back(read_view(s));
+  std::vector<StoredMeasurement> list;
+  read_measurements(store.connection(), s,
+                    [&](StoredMeasurement&& m) { list.push_back(std::move(m)); });
   return list;
 }
 
@@ -325,12 +299,12 @@ std::vector<Comparison> compare_devices(const Store& store, std::string_view ker
   return list;
 }
 
-std::vector<StoredProblem> problems(const Store& store, std::string_view family) {
+std::vector<StoredProblem> problems(const Store& store, std::string_view kernel) {
   Statement s(store.connection(),
               "SELECT p.id, p.family, p.dtype, d.name, d.value FROM problems p "
               "LEFT JOIN problem_dims d ON d.problem_id = p.id WHERE p.family = ? "
               "ORDER BY p.id, d.position");
-  s.bind(1, family);
+  s.bind(1, kernel);
   std::vector<StoredProblem> list;
   while (s.step()) {
     if (list.empty() || list.back().id != s.integer(0)) {
@@ -342,96 +316,20 @@ std::vector<StoredProblem> problems(const Store& store, std::string_view family)
 }
 
 void for_each_measurement(const Store& store, const ExportFilter& filter,
-                          const std::function<void(const ExportRow&)>& visit) {
-  auto& c = store.connection();
+                          const std::function<void(const StoredMeasurement&)>& visit) {
   std::string where = "WHERE 1";
   if (!filter.kernel.empty()) where += " AND k.family = ?";
   if (filter.device) where += " AND m.device_id = ?";
   if (filter.session) where += " AND m.session_id = ?";
-  Statement s(c, fmt::format("SELECT {}, s.uid, s.origin, k.variant, k.source_hash, d.backend, "
-                             "d.fingerprint, m.samples_ms, m.compile_ms, m.max_error, m.cost_ms, "
-                             "m.registers, m.shared_bytes, m.stack_bytes, m.spill_store_bytes, "
-                             "m.spill_load_bytes, m.const_bytes, m.theoretical_occupancy, "
-                             "COALESCE(m.occupancy_limiter, ''), m.cpu_baseline, "
-                             "m.configuration_id, m.mean_ms, m.stddev_ms, m.min_ms, m.max_ms "
-                             "{} JOIN sessions s ON s.id = m.session_id {} ORDER BY m.id",
-                             kViewColumns, kViewJoins, where));
+  Statement s(store.connection(), MeasurementReader::select(where + " ORDER BY m.id"));
   int i = 1;
   if (!filter.kernel.empty()) s.bind(i++, filter.kernel);
   if (filter.device) s.bind(i++, *filter.device);
   if (filter.session) s.bind(i++, *filter.session);
-  Statement metrics(c, "SELECT name, value, unit, source FROM metrics WHERE measurement_id = ?");
-  Statement params(c,
-                   "SELECT name, kind, value, label FROM config_values "
-                   "WHERE configuration_id = ? ORDER BY position");
-  constexpr int k = kViewColumnCount;
-  auto optional_int = [&](int column) -> std::optional<int> {
-    if (s.is_null(column)) return std::nullopt;
-    return static_cast<int>(s.integer(column));
-  };
-  ExportRow row;
-  while (s.step()) {
-    row.view = read_view(s);
-    row.session_uid = s.text(k);
-    row.origin = s.text(k + 1);
-    row.variant = s.text(k + 2);
-    row.source_hash = s.text(k + 3);
-    row.backend = s.text(k + 4);
-    row.device_fingerprint = s.text(k + 5);
-    auto& stored = row.stored;
-    stored = StoredEvaluation{};
-    stored.id = row.view.id;
-    stored.seq = row.view.seq;
-    stored.config = row.view.config;
-    stored.created_at = row.view.created_at;
-    auto& e = stored.evaluation;
-    e.outcome = outcome_from_string(row.view.outcome).value_or(Outcome::invalid);
-    e.message = row.view.message;
-    try {
-      for (const auto& x : nlohmann::json::parse(s.text(k + 6)))
-        if (x.is_number()) e.samples_ms.push_back(x.get<double>());
-    } catch (const nlohmann::json::exception&) {
-      e.samples_ms.clear();
-    }
-    if (row.view.median_ms) {
-      e.time.count = e.samples_ms.size();
-      e.time.median = *row.view.median_ms;
-      e.time.ci_low = row.view.ci_low_ms.value_or(0);
-      e.time.ci_high = row.view.ci_high_ms.value_or(0);
-      e.time.mean = s.optional_real(k + 21).value_or(0);
-      e.time.stddev = s.optional_real(k + 22).value_or(0);
-      e.time.min = s.optional_real(k + 23).value_or(0);
-      e.time.max = s.optional_real(k + 24).value_or(0);
-    }
-    e.compile_ms = s.optional_real(k + 7).value_or(0);
-    e.max_error = s.optional_real(k + 8);
-    e.cost_ms = s.optional_real(k + 9).value_or(0);
-    e.resources.registers = optional_int(k + 10);
-    e.resources.shared_bytes = optional_int(k + 11);
-    e.resources.stack_bytes = optional_int(k + 12);
-    e.resources.spill_store_bytes = optional_int(k + 13);
-    e.resources.spill_load_bytes = optional_int(k + 14);
-    e.resources.const_bytes = optional_int(k + 15);
-    e.resources.theoretical_occupancy = s.optional_real(k + 16);
-    e.resources.occupancy_limiter = s.text(k + 17);
-    if (!s.is_null(k + 18))
-      stored.baseline = CpuBaseline{s.text(k + 18), row.view.cpu_baseline_ms.value_or(0)};
-    metrics.reset();
-    metrics.bind(1, row.view.id);
-    while (metrics.step())
-      e.metrics.push_back(
-          {metrics.text(0), metrics.optional_real(1).value_or(NAN), metrics.text(2),
-           metrics.text(3) == "measured" ? MetricSource::measured : MetricSource::derived});
-    params.reset();
-    params.bind(1, s.integer(k + 19));
-    while (params.step())
-      stored.params.push_back(
-          {params.text(0), params.text(1), params.optional_integer(2), params.text(3)});
-    visit(row);
-  }
+  read_measurements(store.connection(), s, [&](StoredMeasurement&& m) { visit(m); });
 }
 
-std::vector<std::string> kernel_families(const Store& store) {
+std::vector<std::string> kernel_names(const Store& store) {
   Statement s(store.connection(), "SELECT DISTINCT family FROM kernels ORDER BY family");
   std::vector<std::string> list;
   while (s.step())

@@ -47,36 +47,12 @@ struct SessionSummary {
 };
 std::vector<SessionSummary> session_summaries(const Store& store, const SessionFilter& filter);
 
-// One measurement with its names resolved.
-struct MeasurementView {
-  std::int64_t id = 0;
-  std::int64_t session = 0;
-  std::int64_t seq = 0;
-  std::string kernel;
-  std::string problem;  // canonical shape
-  std::string dtype;
-  std::int64_t device_id = 0;
-  std::string device;
-  std::string architecture;
-  std::string driver_version;
-  std::string runtime_version;
-  std::string config;
-  std::string outcome;
-  std::string message;
-  std::int64_t runs = 0;
-  std::optional<double> median_ms;
-  std::optional<double> ci_low_ms;
-  std::optional<double> ci_high_ms;
-  std::optional<double> cpu_baseline_ms;
-  std::string created_at;
-};
-
 // The fastest correct configurations of `kernel` for exactly `problem`, best first: each
 // configuration once per device (its best measurement). `device` limits to one device.
-std::vector<MeasurementView> top_configurations(const Store& store, std::string_view kernel,
-                                                const Problem& problem,
-                                                std::optional<std::int64_t> device,
-                                                std::size_t limit);
+std::vector<StoredMeasurement> top_configurations(const Store& store, std::string_view kernel,
+                                                  const Problem& problem,
+                                                  std::optional<std::int64_t> device,
+                                                  std::size_t limit);
 
 // Configurations of `kernel` whose values include every NAME=VALUE of `config` ("TS=16" matches
 // every configuration with TS=16; a full canonical text matches that one).
@@ -85,10 +61,9 @@ std::vector<std::int64_t> matching_configurations(const Store& store, std::strin
 
 // Every measurement of those configurations, oldest first, optionally for one problem (canonical
 // shape) and one device.
-std::vector<MeasurementView> configuration_history(const Store& store,
-                                                   const std::vector<std::int64_t>& configurations,
-                                                   const std::optional<Problem>& problem,
-                                                   std::optional<std::int64_t> device);
+std::vector<StoredMeasurement> configuration_history(
+    const Store& store, const std::vector<std::int64_t>& configurations,
+    const std::optional<Problem>& problem, std::optional<std::int64_t> device);
 
 // Two devices (or one GPU under two driver or toolkit versions, which are two device rows) on
 // the problems of `kernel` that both have correct measurements for.
@@ -105,12 +80,12 @@ struct Comparison {
 std::vector<Comparison> compare_devices(const Store& store, std::string_view kernel,
                                         std::int64_t device_a, std::int64_t device_b);
 
-// The problems of a kernel family that have measurements, with their sizes.
+// The problems of a kernel that have measurements, with their sizes.
 struct StoredProblem {
   std::int64_t id = 0;
   Problem problem;
 };
-std::vector<StoredProblem> problems(const Store& store, std::string_view family);
+std::vector<StoredProblem> problems(const Store& store, std::string_view kernel);
 
 // Every stored measurement with everything known about it, in id order.
 struct ExportFilter {
@@ -118,21 +93,11 @@ struct ExportFilter {
   std::optional<std::int64_t> device;
   std::optional<std::int64_t> session;
 };
-struct ExportRow {
-  MeasurementView view;
-  std::string session_uid;
-  std::string origin;
-  std::string variant;
-  std::string source_hash;
-  std::string backend;
-  std::string device_fingerprint;
-  StoredEvaluation stored;  // samples, statistics, resources, metrics, typed values, baseline
-};
 void for_each_measurement(const Store& store, const ExportFilter& filter,
-                          const std::function<void(const ExportRow&)>& visit);
+                          const std::function<void(const StoredMeasurement&)>& visit);
 
-// The kernel families with anything stored, sorted.
-std::vector<std::string> kernel_families(const Store& store);
+// The kernels with anything stored, sorted.
+std::vector<std::string> kernel_names(const Store& store);
 
 struct DatabaseInfo {
   std::string path;

@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "db/ids.hpp"
+#include "db/json.hpp"
 #include "db/sqlite.hpp"
 #include "db/store.hpp"
 #include "db/store_rows.hpp"
@@ -80,14 +82,7 @@ DeviceInfo device_from_v1(const std::string& backend, const std::string& name,
   DeviceInfo d;
   d.backend = backend;
   d.name = name;
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (;;) {
-    const auto bar = fingerprint.find('|', start);
-    parts.push_back(fingerprint.substr(start, bar - start));
-    if (bar == std::string::npos) break;
-    start = bar + 1;
-  }
+  const auto parts = split(fingerprint, '|');
   if (parts.size() == 7 && parts[0] == backend && parts[1] == name) {
     try {
       d.architecture = parts[2];
@@ -140,6 +135,7 @@ void Store::prepare_schema() {
   }
   if (version == 0) create_schema();
   if (schema_version() == 1) migrate_from_v1();
+  if (schema_version() == 2) migrate_from_v2();
 }
 
 void Store::create_schema() {
@@ -152,11 +148,12 @@ void Store::create_schema() {
   if (count(c, "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") > 0)
     throw Error(
         fmt::format("'{}' is an SQLite database of another program (it has tables but no ktune "
-                    "schema version): ktune leaves it alone; choose another --db",
+                    "schema version): ktune leaves it alone; choose another database",
                     c.path()));
   c.execute(schema_sql(kSchemaVersion));
   note_migration(c, kSchemaVersion, "");
-  c.execute(fmt::format("PRAGMA user_version = {}", kSchemaVersion));
+  c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,
+                        kSchemaVersion));
   tx.commit();
 }
 
@@ -175,7 +172,7 @@ void Store::migrate_from_v1() {
       "ALTER TABLE evaluations RENAME TO v1_evaluations;"
       "ALTER TABLE sessions RENAME TO v1_sessions;"
       "DROP INDEX IF EXISTS evaluations_by_session;");
-  c.execute(schema_sql(2));
+  c.execute(schema_sql(Store::kSchemaVersion));
 
   Statement sessions(c,
                      "SELECT id, started_at, ended_at, status, family, problem, backend, "
@@ -183,9 +180,9 @@ void Store::migrate_from_v1() {
                      "FROM v1_sessions ORDER BY id");
   while (sessions.step()) {
     SessionRecord r;
-    r.family = sessions.text(4);
+    r.kernel = sessions.text(4);
     const std::string shape = sessions.text(5);
-    r.problem.family = r.family;
+    r.problem.kernel = r.kernel;
     try {
       r.problem.dims = parse_shape_text(shape);
     } catch (const UsageError&) {
@@ -199,12 +196,13 @@ void Store::migrate_from_v1() {
     const std::string started = sessions.text(1);
     // Deterministic, so two copies of one old database migrated apart still merge as one.
     const std::string uid =
-        "v1-" + hash_text(fmt::format("{}|{}|{}|{}|{}|{}|{}", id, started, r.family, shape,
+        "v1-" + hash_text(fmt::format("{}|{}|{}|{}|{}|{}|{}", id, started, r.kernel, shape,
                                       sessions.text(8), r.strategy, r.seed));
     std::optional<std::string> ended;
     if (!sessions.is_null(2)) ended = sessions.text(2);
-    insert_session(
-        {r, uid, "migrated", "", started, ended, sessions.text(3), id, sessions.text(8)});
+    const auto status =
+        enum_from_name<SessionStatus>(sessions.text(3)).value_or(SessionStatus::failed);
+    insert_session({r, uid, Origin::migrated, "", started, ended, status, id, sessions.text(8)});
   }
 
   Statement evaluations(c,
@@ -244,8 +242,33 @@ void Store::migrate_from_v1() {
         {session, config, e, no_extras, evaluations.text(11), evaluations.integer(0), ++seq});
   }
   c.execute("DROP TABLE v1_evaluations; DROP TABLE v1_sessions;");
-  note_migration(c, 2, backup);
-  c.execute("PRAGMA user_version = 2");
+  note_migration(c, kSchemaVersion, backup);
+  c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,
+                        kSchemaVersion));
+  tx.commit();
+  migration_backup_ = backup;
+}
+
+// Schema 2 had no finalists and ranked by the search median: the measurements gain rank_ms
+// (their median), the finalists table is created, and the views and index that rank are made
+// again over rank_ms.
+void Store::migrate_from_v2() {
+  auto& c = *connection_;
+  const std::string backup = back_up(c.path(), 2);
+  Transaction tx(c);
+  if (schema_version() != 2) {  // another process migrated it meanwhile
+    tx.commit();
+    return;
+  }
+  c.execute(
+      "ALTER TABLE measurements ADD COLUMN rank_ms REAL;"
+      "UPDATE measurements SET rank_ms = median_ms;"
+      "DROP INDEX IF EXISTS measurements_best; DROP VIEW IF EXISTS best; "
+      "DROP VIEW IF EXISTS results; DROP VIEW IF EXISTS evaluations;");
+  c.execute(schema_sql(kSchemaVersion));
+  note_migration(c, kSchemaVersion, backup);
+  c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,
+                        kSchemaVersion));
   tx.commit();
   migration_backup_ = backup;
 }

@@ -1,7 +1,9 @@
 #include "db/store.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <limits>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -9,6 +11,8 @@
 #include "core/error.hpp"
 #include "db/catalog.hpp"
 #include "db/ids.hpp"
+#include "db/json.hpp"
+#include "db/measurement_reader.hpp"
 #include "db/sqlite.hpp"
 #include "db/store_rows.hpp"
 
@@ -63,17 +67,6 @@ std::string samples_json(const std::vector<double>& samples) {
   return fmt::to_string(out);
 }
 
-std::vector<double> samples_from_json(const std::string& text) {
-  try {
-    std::vector<double> samples;
-    for (const auto& x : nlohmann::json::parse(text))
-      if (x.is_number()) samples.push_back(x.get<double>());
-    return samples;
-  } catch (const nlohmann::json::exception&) {
-    return {};
-  }
-}
-
 std::optional<std::uint64_t> unsigned_column(const Statement& s, int column) {
   auto v = s.optional_integer(column);
   return v ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*v)) : std::nullopt;
@@ -116,10 +109,8 @@ Store Store::open(const std::filesystem::path& path, bool create_directories) {
 Store Store::open_existing(const std::filesystem::path& path, Access access) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
-    throw Error(fmt::format(
-        "no results database at '{}' (ktune tune and ktune import create one; --db FILE or "
-        "$KTUNE_DB choose another)",
-        path.string()));
+    throw Error(fmt::format("no results database at '{}' (tuning or importing creates one)",
+                            path.string()));
   Store store(std::make_unique<Connection>(path.string(), access == Access::read_only
                                                               ? Connection::Mode::read_only
                                                               : Connection::Mode::read_write));
@@ -151,8 +142,8 @@ std::int64_t Store::insert_session(const SessionRow& row) {
   auto& st = *statements_;
   const auto& r = row.record;
   Problem problem = r.problem;
-  if (problem.family.empty()) problem.family = r.family;
-  const auto kernel = catalog::kernel_id(st, c, r.family, r.variant, r.source_hash);
+  if (problem.kernel.empty()) problem.kernel = r.kernel;
+  const auto kernel = catalog::kernel_id(st, c, r.kernel, r.variant, r.source_hash);
   const auto problem_id = catalog::problem_id(st, c, problem);
   const auto device = catalog::device_id(st, c, r.device, row.device_fingerprint, row.started_at);
   auto insert = st.get(
@@ -168,7 +159,7 @@ std::int64_t Store::insert_session(const SessionRow& row) {
       .bind(3, kernel)
       .bind(4, problem_id)
       .bind(5, device)
-      .bind(6, row.origin)
+      .bind(6, enum_name(row.origin))
       .bind(7, row.source)
       .bind(8, r.strategy)
       .bind(9, static_cast<std::int64_t>(r.seed))
@@ -181,7 +172,7 @@ std::int64_t Store::insert_session(const SessionRow& row) {
       .bind(16, r.tool_version)
       .bind(17, row.started_at)
       .bind(18, row.ended_at)
-      .bind(19, row.status);
+      .bind(19, enum_name(row.status));
   insert->run();
   return c.last_insert_id();
 }
@@ -190,7 +181,8 @@ std::int64_t Store::begin_session(const SessionRecord& session) {
   SessionRecord record = session;
   if (record.host.empty()) record.host = host_name();
   Transaction tx(*connection_);
-  const auto id = insert_session({record, random_uid(), "tune", "", now_utc(), {}, "running"});
+  const auto id = insert_session(
+      {record, random_uid(), Origin::tune, "", now_utc(), {}, SessionStatus::running});
   tx.commit();
   return id;
 }
@@ -232,9 +224,9 @@ std::int64_t Store::insert_measurement(const MeasurementRow& row) {
       "outcome, message, runs, samples_ms, median_ms, ci_low_ms, ci_high_ms, mean_ms, stddev_ms, "
       "min_ms, max_ms, compile_ms, max_error, cost_ms, registers, shared_bytes, stack_bytes, "
       "spill_store_bytes, spill_load_bytes, const_bytes, theoretical_occupancy, "
-      "occupancy_limiter, cpu_baseline, cpu_baseline_ms, created_at) "
+      "occupancy_limiter, cpu_baseline, cpu_baseline_ms, created_at, rank_ms) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?)");
+      "?, ?, ?, ?)");
   insert->bind(1, row.id)
       .bind(2, row.session)
       .bind(3, seq)
@@ -267,7 +259,8 @@ std::int64_t Store::insert_measurement(const MeasurementRow& row) {
       .bind(29, row.extras.baseline ? std::optional<std::string>(row.extras.baseline->name)
                                     : std::nullopt)
       .bind(30, row.extras.baseline ? positive(row.extras.baseline->median_ms) : std::nullopt)
-      .bind(31, row.created_at);
+      .bind(31, row.created_at)
+      .bind(32, timing(time.median));
   insert->run();
   const auto id = c.last_insert_id();
   if (!e.metrics.empty()) {
@@ -281,7 +274,7 @@ std::int64_t Store::insert_measurement(const MeasurementRow& row) {
           .bind(2, m.name)
           .bind(3, finite(m.value))
           .bind(4, m.unit)
-          .bind(5, m.source == MetricSource::measured ? "measured" : "derived");
+          .bind(5, enum_name(m.source));
       metric->run();
     }
   }
@@ -299,10 +292,70 @@ void Store::record(std::int64_t session, const std::string& config, const Evalua
   tx.commit();
 }
 
-void Store::end_session(std::int64_t session, const std::string& status) {
+void Store::record_finalists(std::int64_t session, const std::vector<FinalistRecord>& finalists,
+                             bool remeasured) {
+  auto& c = *connection_;
+  auto& st = *statements_;
+  Transaction tx(c);
+  std::int64_t kernel = 0;
+  {
+    auto s = st.get("SELECT kernel_id FROM sessions WHERE id = ?");
+    s->bind(1, session);
+    if (!s->step())
+      throw Error(fmt::format("database '{}': no session {} to record into", c.path(), session));
+    kernel = s->integer(0);
+  }
+  auto insert = st.get(
+      "INSERT OR REPLACE INTO finalists (session_id, rank, configuration_id, remeasured, runs, "
+      "samples_ms, median_ms, ci_low_ms, ci_high_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  std::vector<std::int64_t> configurations;
+  double slowest = 0;
+  for (std::size_t i = 0; i < finalists.size(); ++i) {
+    const auto& f = finalists[i];
+    const auto configuration = catalog::configuration_id(st, c, kernel, f.config, f.params);
+    configurations.push_back(configuration);
+    const bool timed = f.time.count > 0;
+    auto timing = [&](double value) {
+      return timed ? finite(std::optional<double>(value)) : std::nullopt;
+    };
+    insert->reset();
+    insert->bind(1, session)
+        .bind(2, static_cast<std::int64_t>(i + 1))
+        .bind(3, configuration)
+        .bind(4, remeasured ? 1 : 0)
+        .bind(5, static_cast<std::int64_t>(f.samples_ms.size()))
+        .bind(6, samples_json(f.samples_ms))
+        .bind(7, timing(f.time.median))
+        .bind(8, timing(f.time.ci_low))
+        .bind(9, timing(f.time.ci_high));
+    insert->run();
+    if (remeasured && timed) {
+      Statement rank(c,
+                     "UPDATE measurements SET rank_ms = ? WHERE session_id = ? AND "
+                     "configuration_id = ? AND outcome = 'correct' AND median_ms IS NOT NULL");
+      rank.bind(1, f.time.median).bind(2, session).bind(3, configuration);
+      rank.run();
+      slowest = std::max(slowest, f.time.median);
+    }
+  }
+  if (remeasured && slowest > 0) {
+    // Every other configuration of the session ranks after the finalists.
+    Statement rest(c,
+                   "UPDATE measurements SET rank_ms = MAX(median_ms, ?) WHERE session_id = ? AND "
+                   "outcome = 'correct' AND median_ms IS NOT NULL AND configuration_id NOT IN "
+                   "(SELECT value FROM json_each(?))");
+    rest.bind(1, std::nextafter(slowest, std::numeric_limits<double>::infinity()))
+        .bind(2, session)
+        .bind(3, nlohmann::json(configurations).dump());
+    rest.run();
+  }
+  tx.commit();
+}
+
+void Store::end_session(std::int64_t session, SessionStatus status) {
   Transaction tx(*connection_);
   Statement s(*connection_, "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?");
-  s.bind(1, status).bind(2, now_utc()).bind(3, session);
+  s.bind(1, enum_name(status)).bind(2, now_utc()).bind(3, session);
   s.run();
   if (connection_->changes() == 0)
     throw Error(fmt::format("database '{}': no session {} to end", path(), session));
@@ -329,41 +382,44 @@ std::int64_t Store::count_evaluations(std::int64_t session) const {
 namespace {
 
 constexpr std::string_view kSessionSelect =
-    "SELECT s.id, k.family, p.shape, d.backend, d.name, d.fingerprint, s.strategy, s.seed, "
-    "s.status, s.started_at, COALESCE(s.ended_at, ''), s.uid, s.origin, s.source, k.variant, "
-    "k.source_hash, p.dtype, d.id, d.architecture, s.budget_evaluations, s.budget_seconds, "
-    "s.space_size, s.settings, s.command, s.host, s.tool_version "
+    "SELECT s.id, s.uid, k.family, k.variant, k.source_hash, p.shape, p.dtype, d.id, d.name, "
+    "d.backend, d.architecture, d.fingerprint, s.strategy, s.seed, s.status, s.origin, s.source, "
+    "s.budget_evaluations, s.budget_seconds, s.space_size, s.settings, s.command, s.host, "
+    "s.tool_version, s.started_at, COALESCE(s.ended_at, ''), d.driver_version, "
+    "d.runtime_version "
     "FROM sessions s JOIN kernels k ON k.id = s.kernel_id JOIN problems p ON p.id = s.problem_id "
     "JOIN devices d ON d.id = s.device_id ";
 
 StoredSession read_session(const Statement& s) {
   StoredSession r;
   r.id = s.integer(0);
-  r.family = s.text(1);
-  r.problem = s.text(2);
-  r.backend = s.text(3);
-  r.device_name = s.text(4);
-  r.device_fingerprint = s.text(5);
-  r.strategy = s.text(6);
-  r.seed = static_cast<std::uint64_t>(s.integer(7));
-  r.status = s.text(8);
-  r.started_at = s.text(9);
-  r.ended_at = s.text(10);
-  r.uid = s.text(11);
-  r.origin = s.text(12);
-  r.source = s.text(13);
-  r.variant = s.text(14);
-  r.source_hash = s.text(15);
-  r.dtype = s.text(16);
-  r.device_id = s.integer(17);
-  r.architecture = s.text(18);
-  r.budget_evaluations = unsigned_column(s, 19);
-  r.budget_seconds = s.optional_real(20);
-  r.space_size = unsigned_column(s, 21);
-  r.settings = settings_from_json(s.text(22));
-  r.command = s.text(23);
-  r.host = s.text(24);
-  r.tool_version = s.text(25);
+  r.uid = s.text(1);
+  r.kernel = s.text(2);
+  r.variant = s.text(3);
+  r.source_hash = s.text(4);
+  r.problem = s.text(5);
+  r.dtype = s.text(6);
+  r.device_id = s.integer(7);
+  r.device_name = s.text(8);
+  r.backend = s.text(9);
+  r.architecture = s.text(10);
+  r.device_fingerprint = s.text(11);
+  r.strategy = s.text(12);
+  r.seed = static_cast<std::uint64_t>(s.integer(13));
+  r.status = enum_from_name<SessionStatus>(s.text(14)).value_or(SessionStatus::failed);
+  r.origin = enum_from_name<Origin>(s.text(15)).value_or(Origin::tune);
+  r.source = s.text(16);
+  r.budget_evaluations = unsigned_column(s, 17);
+  r.budget_seconds = s.optional_real(18);
+  r.space_size = unsigned_column(s, 19);
+  r.settings = settings_from_json(s.text(20));
+  r.command = s.text(21);
+  r.host = s.text(22);
+  r.tool_version = s.text(23);
+  r.started_at = s.text(24);
+  r.ended_at = s.text(25);
+  r.driver_version = s.text(26);
+  r.runtime_version = s.text(27);
   return r;
 }
 
@@ -384,68 +440,20 @@ std::vector<StoredSession> Store::sessions() const {
   return list;
 }
 
-std::vector<StoredEvaluation> Store::evaluations(std::int64_t session) const {
-  Statement s(*connection_,
-              "SELECT m.id, c.canonical, m.outcome, m.message, m.samples_ms, m.compile_ms, "
-              "m.max_error, m.cost_ms, m.registers, m.shared_bytes, m.stack_bytes, "
-              "m.spill_store_bytes, m.spill_load_bytes, m.const_bytes, "
-              "m.theoretical_occupancy, COALESCE(m.occupancy_limiter, ''), m.cpu_baseline, "
-              "m.cpu_baseline_ms, m.created_at, m.seq, m.configuration_id "
-              "FROM measurements m JOIN configurations c ON c.id = m.configuration_id "
-              "WHERE m.session_id = ? ORDER BY m.seq");
+std::vector<StoredMeasurement> Store::evaluations(std::int64_t session) const {
+  Statement s(*connection_, MeasurementReader::select("WHERE m.session_id = ? ORDER BY m.seq"));
   s.bind(1, session);
-  Statement metrics(*connection_,
-                    "SELECT name, value, unit, source FROM metrics WHERE measurement_id = ?");
-  Statement params(*connection_,
-                   "SELECT name, kind, value, label FROM config_values "
-                   "WHERE configuration_id = ? ORDER BY position");
-  auto optional_int = [&](int column) -> std::optional<int> {
-    if (s.is_null(column)) return std::nullopt;
-    return static_cast<int>(s.integer(column));
-  };
-  std::vector<StoredEvaluation> list;
-  while (s.step()) {
-    StoredEvaluation stored;
-    stored.id = s.integer(0);
-    stored.config = s.text(1);
-    auto& e = stored.evaluation;
-    const auto outcome = outcome_from_string(s.text(2));
-    if (!outcome)
-      throw Error(fmt::format("database '{}': evaluation {} has an unknown outcome '{}'",
-                              connection_->path(), stored.id, s.text(2)));
-    e.outcome = *outcome;
-    e.message = s.text(3);
-    e.samples_ms = samples_from_json(s.text(4));
-    e.time = summarize(e.samples_ms);
-    e.compile_ms = s.optional_real(5).value_or(0.0);
-    e.max_error = s.optional_real(6);
-    e.cost_ms = s.optional_real(7).value_or(0.0);
-    e.resources.registers = optional_int(8);
-    e.resources.shared_bytes = optional_int(9);
-    e.resources.stack_bytes = optional_int(10);
-    e.resources.spill_store_bytes = optional_int(11);
-    e.resources.spill_load_bytes = optional_int(12);
-    e.resources.const_bytes = optional_int(13);
-    e.resources.theoretical_occupancy = s.optional_real(14);
-    e.resources.occupancy_limiter = s.text(15);
-    if (!s.is_null(16)) stored.baseline = CpuBaseline{s.text(16), s.optional_real(17).value_or(0)};
-    stored.created_at = s.text(18);
-    stored.seq = s.integer(19);
-    metrics.reset();
-    metrics.bind(1, stored.id);
-    while (metrics.step()) {
-      e.metrics.push_back(
-          {metrics.text(0), metrics.optional_real(1).value_or(NAN), metrics.text(2),
-           metrics.text(3) == "measured" ? MetricSource::measured : MetricSource::derived});
-    }
-    params.reset();
-    params.bind(1, s.integer(20));
-    while (params.step())
-      stored.params.push_back(
-          {params.text(0), params.text(1), params.optional_integer(2), params.text(3)});
-    list.push_back(std::move(stored));
-  }
+  std::vector<StoredMeasurement> list;
+  read_measurements(*connection_, s, [&](StoredMeasurement&& m) { list.push_back(std::move(m)); });
   return list;
+}
+
+std::optional<StoredMeasurement> Store::measurement(std::int64_t id) const {
+  Statement s(*connection_, MeasurementReader::select("WHERE m.id = ?"));
+  s.bind(1, id);
+  std::optional<StoredMeasurement> found;
+  read_measurements(*connection_, s, [&](StoredMeasurement&& m) { found = std::move(m); });
+  return found;
 }
 
 }  // namespace ktune::db

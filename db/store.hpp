@@ -17,6 +17,7 @@
 #include "core/evaluation.hpp"
 #include "core/problem.hpp"
 #include "core/recorded_dataset.hpp"
+#include "db/records.hpp"
 
 namespace ktune::db {
 
@@ -24,7 +25,7 @@ class Connection;
 class StatementCache;
 
 struct SessionRecord {
-  std::string family;
+  std::string kernel;
   Problem problem;
   DeviceInfo device;
   std::string strategy;
@@ -32,7 +33,7 @@ struct SessionRecord {
   std::string tool_version;
 
   // Provenance added in schema 2; every field may stay empty.
-  std::string variant{};      // variant family within the kernel family ("" = the only one)
+  std::string variant{};      // variant within the kernel ("" = the only one)
   std::string source_hash{};  // hash of the kernel source (see db::hash_text)
   std::optional<std::uint64_t> budget_evaluations{};
   std::optional<double> budget_seconds{};
@@ -40,52 +41,6 @@ struct SessionRecord {
   std::map<std::string, std::string> settings{};  // measurement settings, --set, --restrict
   std::string command{};                          // the command line
   std::string host{};                             // empty: this machine's host name
-};
-
-// A stored session as read back.
-struct StoredSession {
-  std::int64_t id = 0;
-  std::string family;
-  std::string problem;  // canonical text
-  std::string backend;
-  std::string device_name;
-  std::string device_fingerprint;
-  std::string strategy;
-  std::uint64_t seed = 0;
-  std::string status;  // running | completed | interrupted | failed
-  std::string started_at;
-  std::string ended_at;  // empty while running
-
-  std::string uid{};
-  std::string origin{};  // tune | import | migrated
-  std::string source{};  // the imported file
-  std::string variant{};
-  std::string source_hash{};
-  std::string dtype{};
-  std::int64_t device_id = 0;
-  std::string architecture{};
-  std::optional<std::uint64_t> budget_evaluations{};
-  std::optional<double> budget_seconds{};
-  std::optional<std::uint64_t> space_size{};
-  std::map<std::string, std::string> settings{};
-  std::string command{};
-  std::string host{};
-  std::string tool_version{};
-};
-
-// A typed parameter value of a configuration. `label` is the value as the canonical text writes
-// it; `kind` is "integer", "boolean", "choice" (value = index of the label) or "text" (no value).
-struct ParamValue {
-  std::string name;
-  std::string kind = "integer";
-  std::optional<std::int64_t> value;
-  std::string label;
-};
-
-// What the CPU reference implementation (e.g. OpenBLAS) took for the same problem.
-struct CpuBaseline {
-  std::string name;  // "openblas sgemm, 2 threads"
-  double median_ms = 0;
 };
 
 // Optional data recorded with an evaluation, beyond the Evaluation itself.
@@ -96,21 +51,18 @@ struct RecordExtras {
   std::optional<CpuBaseline> baseline{};
 };
 
-// A stored evaluation as read back: the canonical configuration and what was measured.
-struct StoredEvaluation {
-  std::int64_t id = 0;
-  std::string config;
-  Evaluation evaluation;
-  std::int64_t seq = 0;
-  std::vector<ParamValue> params{};
-  std::optional<CpuBaseline> baseline{};
-  std::string created_at{};
+// One finalist of a session's interleaved re-measurement (best first when recorded).
+struct FinalistRecord {
+  std::string config;              // canonical text
+  std::vector<ParamValue> params;  // typed values (empty: parsed from the text)
+  std::vector<double> samples_ms;
+  Summary time;
 };
 
 // Options of an import; empty fields take the file's own values.
 struct ImportOptions {
   std::string device_name;  // required when the file names no device (T4 files)
-  std::string kernel;       // the kernel (family) name; required when the file names none
+  std::string kernel;       // the kernel's name; required when the file names none
   std::vector<std::pair<std::string, std::int64_t>> dims;  // the problem; default: problem_size
   std::string dtype = "f32";
   std::string backend = "recorded";
@@ -145,7 +97,9 @@ class Store {
   Store& operator=(Store&&) noexcept;
   ~Store();
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
+  // PRAGMA application_id of a ktune database ("ktun"), set since schema 3.
+  static constexpr std::int32_t kApplicationId = 0x6b74756e;
   int schema_version() const;
   const std::string& path() const;
   bool read_only() const;
@@ -156,14 +110,20 @@ class Store {
   void record(std::int64_t session, const std::string& config, const Evaluation& evaluation);
   void record(std::int64_t session, const std::string& config, const Evaluation& evaluation,
               const RecordExtras& extras);
-  void end_session(std::int64_t session, const std::string& status);
+  // The session's finalists, winner first. When they were re-measured, they rank by their fresh
+  // medians and every other configuration of the session after them (measurements.rank_ms), so
+  // the best configuration of the database is the one the tune reported.
+  void record_finalists(std::int64_t session, const std::vector<FinalistRecord>& finalists,
+                        bool remeasured);
+  void end_session(std::int64_t session, SessionStatus status);
 
   std::int64_t count_evaluations(std::int64_t session) const;
 
   std::optional<StoredSession> session(std::int64_t id) const;
   std::vector<StoredSession> sessions() const;  // oldest first
-  // A session's evaluations in the order they were recorded.
-  std::vector<StoredEvaluation> evaluations(std::int64_t session) const;
+  // A session's measurements in the order they were recorded.
+  std::vector<StoredMeasurement> evaluations(std::int64_t session) const;
+  std::optional<StoredMeasurement> measurement(std::int64_t id) const;
   // Marks a stored session as running again (resuming it).
   void reopen_session(std::int64_t session);
 
@@ -182,6 +142,7 @@ class Store {
   void prepare_schema();
   void create_schema();
   void migrate_from_v1();
+  void migrate_from_v2();
   std::int64_t insert_session(const SessionRow& row);
   std::int64_t insert_measurement(const MeasurementRow& row);
 

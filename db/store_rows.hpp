@@ -12,11 +12,11 @@ namespace ktune::db {
 struct Store::SessionRow {
   const SessionRecord& record;
   std::string uid;
-  std::string origin = "tune";  // tune | import | migrated
+  Origin origin = Origin::tune;
   std::string source;
   std::string started_at;
   std::optional<std::string> ended_at;
-  std::string status = "running";
+  SessionStatus status = SessionStatus::running;
   std::optional<std::int64_t> id{};  // keep this id (migration); nullopt: the next free one
   std::string device_fingerprint{};  // overrides record.device.fingerprint()
 };

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <thread>
 
+#include "core/rates.hpp"
+
 namespace ktune::kernels {
 
 int resolve_threads(int requested) {
@@ -30,7 +32,12 @@ std::vector<double> time_cpu(const std::function<void()>& body, const BaselineOp
 
 void summarize_result(BaselineResult& result, double flops) {
   result.time = summarize(result.samples_ms);
-  result.gflops = result.time.median > 0 ? flops / (result.time.median * 1e-3) / 1e9 : 0;
+  result.gflops = gflops_per_second(flops, result.time.median);
+}
+
+void to_json(Json& j, const BaselineResult& r) {
+  j = Json{{"method", r.method},         {"library", r.library}, {"threads", r.threads},
+           {"samples_ms", r.samples_ms}, {"time", r.time},       {"gflops", finite_json(r.gflops)}};
 }
 
 }  // namespace ktune::kernels

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json.hpp"
 #include "core/statistics.hpp"
 
 namespace ktune::kernels {
@@ -37,6 +38,9 @@ int resolve_threads(int requested);
 // Runs `body` options.warmup_runs times, then times it per `options` (wall clock) and returns the
 // samples in milliseconds.
 std::vector<double> time_cpu(const std::function<void()>& body, const BaselineOptions& options);
+
+// {"method", "library", "threads", "samples_ms", "time" (Summary), "gflops"}
+void to_json(Json& j, const BaselineResult& r);
 
 // Fills in time and GFLOP/s from the samples.
 void summarize_result(BaselineResult& result, double flops);

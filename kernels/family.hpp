@@ -11,6 +11,7 @@
 #include "core/launch.hpp"
 #include "core/problem.hpp"
 #include "kernels/baseline.hpp"
+#include "kernels/launch_spec.hpp"
 #include "space/space.hpp"
 
 namespace ktune::kernels {
@@ -41,9 +42,14 @@ class Family {
 
   // The search space for this problem on this device: parameters with their defaults, and the
   // constraints that reject invalid combinations before anything is compiled.
+  // Its bindings include size_bindings(launch(), problem).
   virtual Space space(const Problem& problem, const DeviceInfo& device) const = 0;
-  virtual LaunchPlan plan(const Space& space, const Config& config,
-                          const Problem& problem) const = 0;
+  // How a configuration is launched, as data (kernels/launch_spec.hpp).
+  virtual const LaunchSpec& launch() const = 0;
+  // The launch of `config` of a space this family built: launch() evaluated.
+  virtual LaunchPlan plan(const Space& space, const Config& config) const {
+    return plan_launch(launch(), space, config);
+  }
 
   virtual double flops(const Problem& problem) const = 0;
   virtual double min_bytes(const Problem& problem) const = 0;  // compulsory DRAM traffic
@@ -61,6 +67,12 @@ class Family {
   virtual std::vector<BaselineResult> cpu_baseline(const Problem& problem,
                                                    const BaselineOptions& options) const;
 };
+
+// What a block may use on `device`, for a family's constraints: max_threads and min_threads
+// (blocks of 64 to 512 threads, fewer where the device allows fewer: smaller ones leave GPU
+// schedulers idle, larger ones leave too few registers for register blocking) and max_shared
+// (bytes of shared memory per block).
+Bindings block_limits(const DeviceInfo& device);
 
 // Throws UsageError naming the accepted families.
 const Family& find_family(std::string_view name);

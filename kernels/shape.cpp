@@ -46,14 +46,14 @@ std::vector<std::int64_t> parse_dims(std::string_view text, std::size_t count,
     const std::string_view part =
         text.substr(start, end == std::string_view::npos ? text.npos : end - start);
     if (dims.size() == count)
-      throw UsageError(fmt::format("shape '{}': too many sizes (expected {})", text, syntax));
-    dims.push_back(parse_positive(part, fmt::format("shape '{}' (expected {})", text, syntax),
-                                  std::int64_t{1} << 30));
+      throw UsageError(fmt::format("{}: too many sizes (expected {})", text, syntax));
+    dims.push_back(
+        parse_positive(part, fmt::format("{} (expected {})", text, syntax), std::int64_t{1} << 30));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
   if (dims.size() != count)
-    throw UsageError(fmt::format("shape '{}': expected {} sizes ({})", text, count, syntax));
+    throw UsageError(fmt::format("{}: expected {} sizes ({})", text, count, syntax));
   return dims;
 }
 
@@ -75,23 +75,21 @@ ParsedFields parse_fields(std::string_view text, std::span<const FieldSpec> fiel
     if (!item.empty() || end != text.size() || start != 0) {
       const auto eq = item.find('=');
       if (eq == std::string_view::npos)
-        throw UsageError(fmt::format("shape '{}': expected key=value, found '{}' (expected {})",
-                                     text, item, syntax));
+        throw UsageError(
+            fmt::format("{}: expected key=value, found '{}' (expected {})", text, item, syntax));
       const std::string_view key = trim(item.substr(0, eq));
       std::size_t slot = fields.size();
       for (std::size_t i = 0; i < fields.size(); ++i)
         if (fields[i].name == key) slot = i;
       if (slot == fields.size())
-        throw UsageError(fmt::format("shape '{}': unknown key '{}' (accepted: {}; expected {})",
-                                     text, key, names, syntax));
+        throw UsageError(fmt::format("{}: unknown key '{}' (accepted: {}; expected {})", text, key,
+                                     names, syntax));
       if (parsed.given[slot])
-        throw UsageError(
-            fmt::format("shape '{}': key '{}' given twice (expected {})", text, key, syntax));
+        throw UsageError(fmt::format("{}: key '{}' given twice (expected {})", text, key, syntax));
       const auto& f = fields[slot];
       try {
-        parsed.values[slot] =
-            parse_integer(trim(item.substr(eq + 1)), fmt::format("shape '{}': {}", text, key),
-                          f.minimum, f.limit);
+        parsed.values[slot] = parse_integer(trim(item.substr(eq + 1)),
+                                            fmt::format("{}: {}", text, key), f.minimum, f.limit);
       } catch (const UsageError& e) {
         throw UsageError(fmt::format("{} (expected {})", e.what(), syntax));
       }
@@ -103,7 +101,7 @@ ParsedFields parse_fields(std::string_view text, std::span<const FieldSpec> fiel
   for (std::size_t i = 0; i < fields.size(); ++i)
     if (fields[i].required && !parsed.given[i])
       throw UsageError(
-          fmt::format("shape '{}': missing key '{}' (expected {})", text, fields[i].name, syntax));
+          fmt::format("{}: missing key '{}' (expected {})", text, fields[i].name, syntax));
   return parsed;
 }
 

@@ -27,7 +27,7 @@ void write_file(const std::filesystem::path& path, std::string_view text) {
 ExportSummary export_package(const runtime::TunedTable& table, const kernels::Family& family,
                              const std::filesystem::path& directory) {
   const Model model = build_model(table, family);
-  const std::string k = model.spec->kernel;
+  const std::string k = model.code.kernel;
   ExportSummary summary;
   summary.directory = directory;
   auto write = [&](const std::filesystem::path& relative, std::string_view text) {
@@ -52,7 +52,7 @@ ExportSummary export_package(const runtime::TunedTable& table, const kernels::Fa
         header_text(model, table.source));
   write("include/ktune_tuned/kernels/ktune_dialect.h",
         kernels::source_file("kernels/ktune_dialect.h"));
-  for (const auto& file : model.spec->source_files)
+  for (const auto& file : model.code.source_files)
     write(std::filesystem::path("include/ktune_tuned/kernels") / file.substr(file.find('/') + 1),
           kernels::source_file("kernels/" + file));
   for (std::size_t i = 0; i < model.configs.size(); ++i)

@@ -16,7 +16,7 @@ std::string c_string(std::string_view text) {
   return out + '"';
 }
 
-std::string shape_fields(const FamilySpec& spec) {
+std::string shape_fields(const LaunchCode& spec) {
   std::string text;
   for (const auto& d : spec.dims)
     text += fmt::format("{}s.{}", text.empty() ? "" : ", ", d);
@@ -25,7 +25,7 @@ std::string shape_fields(const FamilySpec& spec) {
 
 // The CUDA launch helper's extra parameters after the shape and geometry: ", float alpha, ..."
 // (`with_types`) or ", alpha, ...".
-std::string cuda_parameters(const FamilySpec& spec, bool with_types) {
+std::string cuda_parameters(const LaunchCode& spec, bool with_types) {
   std::string text;
   for (const auto& [type, name] : spec.cuda_parameters)
     text += with_types ? fmt::format(", {} {}", type, name) : ", " + name;
@@ -167,7 +167,7 @@ namespace {0} {{
 
 // The parameters, the Shape and the table's row types.
 std::string declarations(const Model& m) {
-  const auto& spec = *m.spec;
+  const auto& spec = m.code;
   std::string h;
   auto out = [&](const std::string& text) { h += text; };
   // Parameters.
@@ -226,7 +226,7 @@ struct Entry {
 
 // The kernel files, the configurations, the devices and the tuned rows.
 std::string tables(const Model& m) {
-  const auto& spec = *m.spec;
+  const auto& spec = m.code;
   std::string h;
   auto out = [&](const std::string& text) { h += text; };
   out("inline constexpr const char* kSources[] = {");
@@ -301,7 +301,7 @@ std::string constraint_functions(const Model& m) {
 
 // Geometry, OpenCL helpers, shape distance and choose(): the dispatch rules.
 std::string functions(const Model& m) {
-  const auto& spec = *m.spec;
+  const auto& spec = m.code;
   return fmt::format(R"(
 inline Geometry geometry(const Config& c, const Shape& s) {{
   Geometry g;
@@ -381,7 +381,7 @@ inline Choice choose(const Device& device, const Shape& shape) {{
 }
 
 std::string cuda_section(const Model& m, const std::string& guard) {
-  const auto& spec = *m.spec;
+  const auto& spec = m.code;
   const std::string declared = cuda_parameters(spec, true), passed = cuda_parameters(spec, false);
   std::string h = fmt::format(R"(
 // CUDA: link ktune::tuned_{kernel}_cuda (it defines {guard}_CUDA and compiles every
@@ -422,14 +422,14 @@ inline cudaError_t launch(const Config& c, const Shape& s{}, cudaStream_t stream
 }  // namespace
 
 std::string header_text(const Model& m, const std::string& source) {
-  const std::string kernel = m.spec->kernel;
+  const std::string kernel = m.code.kernel;
   const std::string guard = "KTUNE_TUNED_" + upper(kernel);
   return preamble(kernel, source, guard) + declarations(m) + tables(m) + constraint_functions(m) +
          functions(m) + cuda_section(m, guard) + fmt::format("\n#endif  // {}_HPP\n", guard);
 }
 
 std::string cuda_unit(const Model& m, std::size_t index) {
-  const auto& spec = *m.spec;
+  const auto& spec = m.code;
   const auto& c = m.configs[index];
   const auto& file = spec.source_files[c.source];
   std::string text = fmt::format(
@@ -445,11 +445,13 @@ std::string cuda_unit(const Model& m, std::size_t index) {
   text += fmt::format(
       "cudaError_t ktune_tuned::{0}::detail::launch_v{1}(const ktune_tuned::{0}::Shape& s,\n"
       "    const ktune_tuned::Geometry& g{2}, cudaStream_t stream) {{\n"
+      "  bool ok = true;\n{4}  (void)ok;\n"
       "  ktune_tuned_{0}_v{1}<<<static_cast<unsigned>(g.blocks), static_cast<unsigned>(g.threads), "
       "0, stream>>>({3});\n"
       "  return cudaGetLastError();\n"
       "}}\n",
-      spec.kernel, index, cuda_parameters(spec, true), spec.cuda_arguments);
+      spec.kernel, index, cuda_parameters(spec, true), spec.cuda_arguments,
+      division_helpers({spec.cuda_arguments}));
   return text;
 }
 

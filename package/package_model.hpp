@@ -9,7 +9,7 @@
 #include "core/device_info.hpp"
 #include "core/launch.hpp"
 #include "kernels/family.hpp"
-#include "package/family_spec.hpp"
+#include "package/launch_code.hpp"
 #include "runtime/tuned_table.hpp"
 #include "space/param.hpp"
 
@@ -28,7 +28,7 @@ struct ConfigRow {
   std::vector<std::int64_t> values;  // in parameter order
   std::vector<Define> defines;
   std::vector<std::string> cuda_options;
-  std::size_t source = 0;  // into FamilySpec::source_files
+  std::size_t source = 0;  // into LaunchCode::source_files
 };
 
 struct EntryRow {
@@ -41,7 +41,7 @@ struct EntryRow {
 
 struct Model {
   const kernels::Family* family = nullptr;
-  const FamilySpec* spec = nullptr;
+  LaunchCode code;
   std::vector<Param> params;
   std::vector<std::string> device_bindings;               // names, in DeviceRow::bindings order
   std::vector<std::vector<std::string>> constraint_sets;  // C++ expressions

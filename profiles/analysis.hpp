@@ -10,6 +10,7 @@
 
 #include "core/device_info.hpp"
 #include "core/evaluation.hpp"
+#include "core/json.hpp"
 #include "core/launch.hpp"
 #include "kernels/family.hpp"
 #include "space/space.hpp"
@@ -26,6 +27,10 @@ struct VariantAnalysis {
   double compile_ms = 0;  // 0 when served from the cache
   bool cached = false;
 };
+
+// {"config", "params", "outcome", "message", "threads_per_block", "blocks",
+//  "dynamic_shared_bytes", "resources", "active_blocks_per_sm", "compile_ms", "cached"}
+Json analysis_json(const Space& space, const VariantAnalysis& variant);
 
 struct AnalysisOptions {
   std::string arch = "sm_90";
@@ -47,8 +52,7 @@ DeviceInfo offline_device(const std::string& arch);
 // Architectures offline analysis knows ("sm_70, sm_75, ..."), or empty without CUDA.
 std::string offline_architectures();
 
-AnalysisReport analyze_offline(const kernels::Family& family, const Problem& problem,
-                               const Space& space, std::span<const Config> configs,
-                               const AnalysisOptions& options);
+AnalysisReport analyze_offline(const kernels::Family& family, const Space& space,
+                               std::span<const Config> configs, const AnalysisOptions& options);
 
 }  // namespace ktune::profiles

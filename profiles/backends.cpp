@@ -52,8 +52,8 @@ Selection select_device(const std::string& backend, int index) {
     }
     if (index >= 0) {
       if (static_cast<std::size_t>(index) >= found.devices.size())
-        throw UsageError(fmt::format("--device {}: {} has {} device(s); accepted: 0..{}", index,
-                                     name, found.devices.size(), found.devices.size() - 1));
+        throw UsageError(fmt::format("{}: {} has {} device(s); accepted: 0..{}", index, name,
+                                     found.devices.size(), found.devices.size() - 1));
       return {std::move(b), found.devices[static_cast<std::size_t>(index)]};
     }
     // Without an index: the first GPU if there is one, else the first device.

@@ -103,8 +103,7 @@ class Device {
   // throws UsageError for a timer the backend does not have.
   virtual std::string set_timer(const std::string& name) {
     if (name != "events")
-      throw UsageError("--timer " + name + ": the " + info().backend +
-                       " backend has only the 'events' timer");
+      throw UsageError(name + ": the " + info().backend + " backend has only the 'events' timer");
     return {};
   }
 };

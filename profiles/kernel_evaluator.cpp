@@ -71,8 +71,8 @@ KernelEvaluator::KernelEvaluator(const kernels::Family& family, Problem problem,
   check_fits(family_, problem_, device_.info());
   if (!options_.prune.empty() && !device_.reports_resources())
     throw UsageError(fmt::format(
-        "--prune {}: the {} backend does not report registers, spills or occupancy, so there is "
-        "nothing to prune on (use --backend cuda, or ktune analyze --arch for an offline view)",
+        "{}: the {} backend does not report registers, spills or occupancy, so there is "
+        "nothing to prune on (the CUDA backend does; offline analysis gives a view without a GPU)",
         options_.prune.text(), device_.info().backend));
   device_.set_run_timeout(options_.timeout_ms);
   workload_ = family_.workload(problem_, options_.seed);
@@ -96,7 +96,7 @@ KernelEvaluator::Prepared KernelEvaluator::prepare(const Config& config, std::ui
     throw VariantFailure(Outcome::invalid, space_.canonical(config) + " " + *why);
   Prepared prepared;
   prepared.variant = variant;
-  prepared.plan = family_.plan(space_, config, problem_);
+  prepared.plan = family_.plan(space_, config);
   const auto& g = prepared.plan.geometry;
   const auto& info = device_.info();
   if (info.max_threads_per_block > 0 &&
@@ -217,7 +217,7 @@ void KernelEvaluator::prepare_ahead(std::span<const Config> configs) {
   for (const auto& config : configs) {
     if (kept_.contains(config) || space_.violation(config)) continue;
     try {
-      sources.push_back(family_.plan(space_, config, problem_).source);
+      sources.push_back(family_.plan(space_, config).source);
     } catch (const std::exception&) {
       // evaluate() reports it
     }

@@ -34,7 +34,7 @@ std::optional<double> number(std::string_view s) {
 PruneRules PruneRules::parse(std::string_view text) {
   PruneRules rules;
   rules.text_ = std::string(trim(text));
-  if (rules.text_.empty()) throw UsageError(fmt::format("--prune: no rule given ({})", kAccepted));
+  if (rules.text_.empty()) throw UsageError(fmt::format("'': no rule given ({})", kAccepted));
   std::string_view rest = text;
   while (!rest.empty()) {
     const auto comma = rest.find(',');
@@ -63,14 +63,15 @@ PruneRules PruneRules::parse(std::string_view text) {
           value && (form.kind == Kind::occupancy_below ? *value > 0 && *value <= 1 : *value >= 0);
       if (!ok)
         throw UsageError(fmt::format(
-            "--prune: '{}' needs a {} after '{}' ({})", item,
+            "{}: '{}' needs a {} after '{}' ({})", rules.text_, item,
             form.kind == Kind::occupancy_below ? "fraction in (0, 1]" : "non-negative number",
             form.op, kAccepted));
       rules.rules_.push_back({form.kind, *value});
       matched = true;
       break;
     }
-    if (!matched) throw UsageError(fmt::format("--prune: unknown rule '{}' ({})", item, kAccepted));
+    if (!matched)
+      throw UsageError(fmt::format("{}: unknown rule '{}' ({})", rules.text_, item, kAccepted));
   }
   return rules;
 }

@@ -60,7 +60,7 @@ TunedConfigs TunedConfigs::from_export(const std::filesystem::path& path) {
   auto state = std::make_unique<State>(State{db::Store::open_in_memory(), path.string(), {}});
   for (const auto& entry : table.entries) {
     db::SessionRecord session;
-    session.family = table.kernel;
+    session.kernel = table.kernel;
     session.problem = entry.problem;
     session.device = entry.device;
     session.strategy = "export";
@@ -70,7 +70,7 @@ TunedConfigs TunedConfigs::from_export(const std::filesystem::path& path) {
     evaluation.samples_ms = {entry.median_ms};
     evaluation.time = summarize(evaluation.samples_ms);
     state->store.record(id, entry.config, evaluation);
-    state->store.end_session(id, "completed");
+    state->store.end_session(id, SessionStatus::completed);
     state->original_measurement[id] = entry.measurement;
   }
   return TunedConfigs(std::move(state));

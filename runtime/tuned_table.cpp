@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/device_info_json.hpp"
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "db/queries.hpp"
 
 namespace ktune::runtime {
@@ -52,13 +52,13 @@ TunedTable collect_tuned(const db::Store& store, std::string_view kernel,
       if (!devices.empty() && std::find(devices.begin(), devices.end(), device.id) == devices.end())
         continue;
       const auto best = db::top_configurations(store, kernel, stored.problem, device.id, 1);
-      if (best.empty() || !best.front().median_ms) continue;
+      if (best.empty() || best.front().evaluation.time.count == 0) continue;
       TunedEntry entry;
       entry.problem = stored.problem;
       entry.device = device.info;
       entry.config = best.front().config;
       entry.values = split_config(entry.config);
-      entry.median_ms = *best.front().median_ms;
+      entry.median_ms = best.front().evaluation.time.median;
       entry.measurement = best.front().id;
       entry.measured_at = best.front().created_at;
       table.entries.push_back(std::move(entry));
@@ -85,7 +85,7 @@ nlohmann::ordered_json to_json(const TunedTable& table) {
     json values = json::object();
     for (const auto& [name, value] : e.values)
       values[name] = value;
-    doc["entries"].push_back({{"device", to_json(e.device)},
+    doc["entries"].push_back({{"device", Json(e.device)},
                               {"problem", dims},
                               {"dtype", e.problem.dtype},
                               {"config", e.config},
@@ -123,11 +123,11 @@ TunedTable read_tuned_table(const std::filesystem::path& path) {
     table.source = path.string();
     for (const auto& e : doc.at("entries")) {
       TunedEntry entry;
-      entry.problem.family = table.kernel;
+      entry.problem.kernel = table.kernel;
       for (const auto& [name, size] : e.at("problem").items())
         entry.problem.dims.emplace_back(name, size.get<std::int64_t>());
       entry.problem.dtype = e.value("dtype", "f32");
-      entry.device = device_info_from_json(nlohmann::json(e.at("device")));
+      entry.device = e.at("device").get<DeviceInfo>();
       entry.config = e.at("config").get<std::string>();
       entry.values = split_config(entry.config);
       entry.median_ms = e.at("median_ms").get<double>();

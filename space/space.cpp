@@ -39,6 +39,17 @@ Resolver Space::resolver() const {
   };
 }
 
+Expression Space::parse(std::string_view text, const Resolver& extra) const {
+  const auto own = resolver();
+  return Expression::parse(
+      text,
+      [&](std::string_view name) -> std::optional<Resolved> {
+        if (auto r = own(name)) return r;
+        return extra ? extra(name) : std::nullopt;
+      },
+      known_names());
+}
+
 std::string Space::known_names() const {
   std::string text;
   for (const auto& p : params_)
@@ -68,12 +79,12 @@ void Space::rebuild_schedule() {
 void Space::fix(std::string_view name, std::string_view value) {
   auto slot = index_of(name);
   if (!slot)
-    throw UsageError(fmt::format("--set {}: unknown parameter '{}' (parameters: {})", name, name,
-                                 known_names()));
+    throw UsageError(
+        fmt::format("{}: unknown parameter '{}' (parameters: {})", name, name, known_names()));
   Param& p = params_[*slot];
   auto parsed = p.parse(value);
   if (!parsed)
-    throw UsageError(fmt::format("--set {}={}: not a value of {} (accepted: {})", name, value, name,
+    throw UsageError(fmt::format("{}={}: not a value of {} (accepted: {})", name, value, name,
                                  p.accepted_values()));
   p.values = {*parsed};
   p.default_value = *parsed;

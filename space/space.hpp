@@ -39,6 +39,14 @@ class Space {
   std::optional<std::size_t> index_of(std::string_view name) const;
   const Param& param(std::string_view name) const;  // throws UsageError if unknown
 
+  // An expression over this space's parameters, bindings and choice labels; names it does not
+  // know go to `extra`. Throws ExpressionError. (Launch geometry, kernel arguments.)
+  Expression parse(std::string_view text, const Resolver& extra = {}) const;
+  // Its value for `config`. Division by zero throws std::domain_error.
+  std::int64_t evaluate(const Expression& expression, const Config& config) const {
+    return expression.evaluate(config.values);
+  }
+
   Config default_config() const;
   // Nullopt when valid; else why not ("violates 'BM % TM == 0'", "BM=48 is not a value of BM").
   std::optional<std::string> violation(const Config& config) const;

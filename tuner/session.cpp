@@ -10,19 +10,6 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// The configuration's typed values, for the database (queryable as integers there).
-db::RecordExtras typed_values(const Space& space, const Config& config) {
-  db::RecordExtras extras;
-  for (std::size_t i = 0; i < space.params().size() && i < config.values.size(); ++i) {
-    const auto& p = space.params()[i];
-    const char* kind = p.kind == Param::Kind::boolean  ? "boolean"
-                       : p.kind == Param::Kind::choice ? "choice"
-                                                       : "integer";
-    extras.params.push_back({p.name, kind, config.values[i], p.format(config.values[i])});
-  }
-  return extras;
-}
-
 }  // namespace
 
 std::optional<double> TuneResult::speedup_over_default() const {
@@ -34,12 +21,11 @@ std::optional<double> TuneResult::speedup_over_default() const {
 }
 
 Session::Session(const Space& space, profiles::Evaluator& evaluator, Strategy& strategy,
-                 db::Store* store, std::int64_t session_id, SessionOptions options)
+                 Recorder* recorder, SessionOptions options)
     : space_(space),
       evaluator_(evaluator),
       strategy_(strategy),
-      store_(store),
-      session_id_(session_id),
+      recorder_(recorder),
       options_(options) {}
 
 void Session::resume(std::vector<std::pair<Config, Evaluation>> stored) {
@@ -58,8 +44,7 @@ double Session::clock() const {
 
 void Session::add(const Config& config, Evaluation evaluation, bool resumed, TuneResult& result) {
   if (resumed || options_.simulated_time) spent_ms_ += evaluation.cost_ms;
-  if (!resumed && store_)
-    store_->record(session_id_, space_.canonical(config), evaluation, typed_values(space_, config));
+  if (!resumed && recorder_) recorder_->evaluation_recorded(space_, config, evaluation);
   strategy_.tell(config, evaluation);
   EvaluatedConfig entry{result.evaluations.size() + 1, config, std::move(evaluation), resumed, 0};
   entry.at_seconds = clock();
@@ -115,22 +100,22 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
 
   auto out_of_budget = [&]() -> bool {
     if (stop && stop->load()) {
-      result.stop_reason = "interrupted";
+      result.stop_reason = StopReason::interrupted;
       result.interrupted = true;
       return true;
     }
     // What was stored is already paid for: it is served whatever the budget.
     if (!stored_position_.empty()) return false;
     if (budget.evaluations && result.evaluations.size() >= *budget.evaluations) {
-      result.stop_reason = "evaluation budget";
+      result.stop_reason = StopReason::evaluation_budget;
       return true;
     }
     if (budget.seconds && clock() >= *budget.seconds) {
-      result.stop_reason = "time budget";
+      result.stop_reason = StopReason::time_budget;
       return true;
     }
     if (budget.stagnation && since_improvement >= *budget.stagnation) {
-      result.stop_reason = "stagnation";
+      result.stop_reason = StopReason::stagnation;
       return true;
     }
     return false;
@@ -170,14 +155,14 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
     auto next = strategy_.next();
     if (!next) {
       serve_all_stored(result);
-      result.stop_reason = "space exhausted";
+      result.stop_reason = StopReason::space_exhausted;
       break;
     }
     if (auto it = position_.find(*next); it != position_.end()) {
       // A revisit costs no evaluation: tell the strategy what it already cost.
       strategy_.tell(*next, result.evaluations[it->second].evaluation);
       if (++revisits > max_revisits) {
-        result.stop_reason = "strategy proposes only evaluated configurations";
+        result.stop_reason = StopReason::only_revisits;
         break;
       }
       continue;

@@ -1,6 +1,6 @@
 #pragma once
 // A tuning session: asks the strategy for configurations, has the evaluator measure them,
-// records every evaluation in the store as it happens, and stops on budget, stagnation,
+// records every evaluation as it happens (through a Recorder), and stops on budget, stagnation,
 // exhaustion or request. With real kernels the default configuration is evaluated first, so
 // the speed-up of the winner over it is measured rather than assumed. A session resumes from
 // what an earlier run of it stored: those evaluations are served to the strategy again, in
@@ -17,19 +17,13 @@
 #include <vector>
 
 #include "core/evaluation.hpp"
-#include "db/store.hpp"
 #include "profiles/evaluator.hpp"
 #include "space/space.hpp"
+#include "tuner/budget.hpp"
+#include "tuner/recorder.hpp"
 #include "tuner/strategy.hpp"
 
 namespace ktune::tuner {
-
-// Limits of a session, counted over the whole session (a resumed run included).
-struct Budget {
-  std::optional<std::size_t> evaluations;  // unique configurations evaluated
-  std::optional<double> seconds;           // tuning time: wall time, or simulated in a replay
-  std::optional<std::size_t> stagnation;   // evaluations in a row without a better best
-};
 
 struct SessionOptions {
   bool evaluate_default_first = true;
@@ -53,9 +47,9 @@ struct TuneResult {
   std::vector<EvaluatedConfig> evaluations;
   std::optional<std::size_t> best;            // into `evaluations`
   std::optional<std::size_t> default_config;  // into `evaluations`
-  std::string stop_reason;                    // "space exhausted", "evaluation budget", ...
-  double elapsed_seconds = 0;                 // session time (simulated in a replay)
-  std::size_t resumed = 0;                    // evaluations served from the store
+  StopReason stop_reason = StopReason::space_exhausted;
+  double elapsed_seconds = 0;  // session time (simulated in a replay)
+  std::size_t resumed = 0;     // evaluations served from the store
   bool interrupted = false;
 
   // Median time of the default configuration over that of the best; nullopt unless both ran.
@@ -66,9 +60,11 @@ class Session {
  public:
   using Progress = std::function<void(const TuneResult& so_far, std::size_t space_size)>;
 
-  // `store` may be null (nothing recorded); `session_id` identifies the stored session.
-  Session(const Space& space, profiles::Evaluator& evaluator, Strategy& strategy, db::Store* store,
-          std::int64_t session_id, SessionOptions options = {});
+  // `recorder` may be null (nothing recorded).
+  Session(const Space& space, profiles::Evaluator& evaluator, Strategy& strategy,
+          Recorder* recorder, SessionOptions options = {});
+
+  const Space& space() const { return space_; }
 
   // What an earlier run of this session stored, in the order it was evaluated (cost_ms as
   // well as it is known: it counts against the time budget). Served instead of measured.
@@ -88,8 +84,7 @@ class Session {
   const Space& space_;
   profiles::Evaluator& evaluator_;
   Strategy& strategy_;
-  db::Store* store_;
-  std::int64_t session_id_;
+  Recorder* recorder_;
   SessionOptions options_;
   std::unordered_map<Config, std::size_t, ConfigHash> position_;  // into result.evaluations
   std::vector<std::pair<Config, Evaluation>> stored_;

@@ -33,11 +33,11 @@ Shard parse_shard(std::string_view text) {
   Shard shard;
   if (slash == std::string_view::npos || !parse_count(text.substr(0, slash), shard.index) ||
       !parse_count(text.substr(slash + 1), shard.count) || shard.count == 0)
-    throw UsageError(fmt::format(
-        "--shard {}: expected i/N with 0 <= i < N, e.g. --shard 0/4 (the first of four)", text));
+    throw UsageError(
+        fmt::format("{}: expected i/N with 0 <= i < N, e.g. 0/4 (the first of four)", text));
   if (shard.index >= shard.count)
-    throw UsageError(fmt::format("--shard {}: the shard index must be 0..{} (shards count from 0)",
-                                 text, shard.count - 1));
+    throw UsageError(fmt::format("{}: the shard index must be 0..{} (shards count from 0)", text,
+                                 shard.count - 1));
   return shard;
 }
 

@@ -13,19 +13,37 @@
 namespace ktune::tuner {
 namespace {
 
+using Factory = std::unique_ptr<Strategy> (*)(std::shared_ptr<const SpaceIndex>, std::uint64_t);
+
+template <typename S>
+std::unique_ptr<Strategy> make(std::shared_ptr<const SpaceIndex> index, std::uint64_t seed) {
+  return std::make_unique<S>(std::move(index), seed);
+}
+
+std::unique_ptr<Strategy> make_auto(std::shared_ptr<const SpaceIndex> index, std::uint64_t seed) {
+  return std::make_unique<BayesianStrategy>(std::move(index), seed, auto_options(), "auto");
+}
+
+std::unique_ptr<Strategy> make_exhaustive(std::shared_ptr<const SpaceIndex> index, std::uint64_t) {
+  return std::make_unique<ExhaustiveStrategy>(index->configs());
+}
+
+// Every strategy: its name, one line for --help, and how it is made over an index.
 struct Entry {
   std::string name;
   std::string help;
+  Factory factory;
 };
 
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> list{
-      {"auto", "model-guided search with local refinement (the default)"},
-      {"bayes", "Bayesian optimisation: Gaussian process, expected improvement"},
-      {"genetic", "genetic algorithm"},
-      {"annealing", "simulated annealing"},
-      {"random", "random search without replacement"},
-      {"exhaustive", "every configuration in enumeration order"},
+      {"auto", "model-guided search with local refinement (the default)", make_auto},
+      {"bayes", "Bayesian optimisation: Gaussian process, expected improvement",
+       make<BayesianStrategy>},
+      {"genetic", "genetic algorithm", make<GeneticStrategy>},
+      {"annealing", "simulated annealing", make<AnnealingStrategy>},
+      {"random", "random search without replacement", make<RandomStrategy>},
+      {"exhaustive", "every configuration in enumeration order", make_exhaustive},
   };
   return list;
 }
@@ -62,12 +80,9 @@ std::unique_ptr<Strategy> make_strategy(std::string_view name,
                                         std::shared_ptr<const SpaceIndex> index,
                                         std::uint64_t seed) {
   require_strategy(name);
-  if (name == "exhaustive") return std::make_unique<ExhaustiveStrategy>(index->configs());
-  if (name == "random") return std::make_unique<RandomStrategy>(std::move(index), seed);
-  if (name == "annealing") return std::make_unique<AnnealingStrategy>(std::move(index), seed);
-  if (name == "genetic") return std::make_unique<GeneticStrategy>(std::move(index), seed);
-  if (name == "bayes") return std::make_unique<BayesianStrategy>(std::move(index), seed);
-  return std::make_unique<BayesianStrategy>(std::move(index), seed, auto_options(), "auto");
+  for (const auto& e : entries())
+    if (e.name == name) return e.factory(std::move(index), seed);
+  return nullptr;  // not reached: require_strategy threw
 }
 
 std::unique_ptr<Strategy> make_strategy(std::string_view name, const Space& space,

@@ -107,7 +107,7 @@ int main(int argc, char** argv) try {
     }
     std::vector<KernelSource> sources;
     for (const auto& c : configs)
-      sources.push_back(family->plan(space, c, problem).source);
+      sources.push_back(family->plan(space, c).source);
 
     const auto directory = fresh_directory();
     const NvrtcCompiler compiler{CompileCache(directory)};

@@ -74,7 +74,7 @@ RunResult run_once(const Dataset& d, const std::string& strategy_name, std::uint
   tuner::SessionOptions options;
   options.evaluate_default_first = false;
   options.simulated_time = true;
-  tuner::Session session(d.space, evaluator, *strategy, nullptr, 0, options);
+  tuner::Session session(d.space, evaluator, *strategy, nullptr, options);
   tuner::Budget limits;
   limits.evaluations = budget;
   std::atomic<bool> stop{false};

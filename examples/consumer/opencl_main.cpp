@@ -154,7 +154,7 @@ bool run_matmul(const Gpu& gpu, ktune_tuned::matmul::Shape s) {
 bool run_conv2d(const Gpu& gpu, ktune_tuned::conv2d::Shape s) {
   using namespace ktune_tuned;
   const auto choice = conv2d::choose({"opencl", gpu.name.c_str(), ""}, s);
-  const std::int64_t p = conv2d::output_rows(s), q = conv2d::output_columns(s);
+  const std::int64_t p = conv2d::size_P(s), q = conv2d::size_Q(s);  // output rows, columns
   auto x = random_values(static_cast<std::size_t>(s.n * s.c * s.h * s.w), 3);
   auto f = random_values(static_cast<std::size_t>(s.k * s.c * s.r * s.s), 4);
   std::vector<float> y(static_cast<std::size_t>(s.n * s.k * p * q), NAN);

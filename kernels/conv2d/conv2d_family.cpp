@@ -49,17 +49,6 @@ Defaults defaults_for(const DeviceInfo& device, std::int64_t min_threads,
   return d;
 }
 
-std::uint32_t grid_size(std::int64_t blocks) {
-  if (blocks > std::numeric_limits<std::int32_t>::max())
-    throw VariantFailure(Outcome::resource_exceeded,
-                         fmt::format("{} blocks exceed the grid limit of 2^31-1", blocks));
-  return static_cast<std::uint32_t>(blocks);
-}
-
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
-  return (a + b - 1) / b;
-}
-
 class Conv2dFamily final : public Family {
  public:
   std::string name() const override { return "conv2d"; }
@@ -79,14 +68,10 @@ class Conv2dFamily final : public Family {
   }
 
   Space space(const Problem& problem, const DeviceInfo& device) const override {
-    const auto sh = ConvShape::of(problem);
-    // Blocks of 64 to 512 threads, as for matmul (fewer where the device allows fewer).
-    const std::int64_t device_threads = device.max_threads_per_block > 0
-                                            ? device.max_threads_per_block
-                                            : std::numeric_limits<std::int32_t>::max();
-    const std::int64_t max_threads = std::min<std::int64_t>(512, device_threads);
-    const std::int64_t min_threads = std::min<std::int64_t>(64, device_threads);
-    const Defaults d = defaults_for(device, min_threads, max_threads);
+    ConvShape::of(problem);  // validates the sizes
+    Bindings bindings = size_bindings(launch(), problem);
+    bindings.merge(block_limits(device));
+    const Defaults d = defaults_for(device, bindings.at("min_threads"), bindings.at("max_threads"));
     std::vector<Param> params{
         Param::choice("ALGO", {"direct", "igemm"}, "igemm", "direct convolution or implicit GEMM"),
         Param::integer("GM", {16, 32, 64, 128}, d.gm, "igemm: output channels per block"),
@@ -102,24 +87,7 @@ class Conv2dFamily final : public Family {
         Param::integer("CB", {1, 2, 4, 8, 16}, d.cb, "direct: input channels per step"),
         Param::boolean("SI", d.si != 0, "direct: stage each tap's input tile in shared memory"),
         Param::boolean("SF", d.sf != 0, "direct: stage each tap's filter values in shared memory")};
-    Space space(std::move(params),
-                {{"N", sh.n},
-                 {"C", sh.c},
-                 {"H", sh.h},
-                 {"W", sh.w},
-                 {"K", sh.k},
-                 {"R", sh.r},
-                 {"S", sh.s},
-                 {"P", sh.p()},
-                 {"Q", sh.q()},
-                 {"stride", sh.stride},
-                 {"pad", sh.pad},
-                 {"dil", sh.dil},
-                 {"max_threads", max_threads},
-                 {"min_threads", min_threads},
-                 {"max_shared", device.shared_memory_per_block > 0
-                                    ? static_cast<std::int64_t>(device.shared_memory_per_block)
-                                    : std::numeric_limits<std::int32_t>::max()}});
+    Space space(std::move(params), std::move(bindings));
     // Parameters of the algorithm not chosen keep their defaults.
     for (const auto& [name, value] :
          {std::pair{"GM", d.gm}, std::pair{"GN", d.gn}, std::pair{"GK", d.gk},
@@ -142,34 +110,47 @@ class Conv2dFamily final : public Family {
     return space;
   }
 
-  LaunchPlan plan(const Space& space, const Config& config, const Problem& problem) const override {
-    auto value = [&](std::string_view name) { return space.value(config, name); };
-    const auto sh = ConvShape::of(problem);
-    const std::int64_t p = sh.p(), q = sh.q();
-    LaunchPlan plan;
-    plan.source.entry = "conv2d";
-    if (space.param("ALGO").format(value("ALGO")) == "direct") {
-      plan.source.code = assemble("kernels/conv2d/conv2d_direct.cl");
-      for (const char* name : {"TK", "TP", "TQ", "WK", "WQ", "CB", "SI", "SF"})
-        plan.source.defines.push_back({name, std::to_string(value(name))});
-      const auto tk = value("TK"), tp = value("TP"), tq = value("TQ");
-      plan.geometry.block = {
-          static_cast<std::uint32_t>((tk / value("WK")) * tp * (tq / value("WQ"))), 1, 1};
-      plan.geometry.grid = {
-          grid_size(sh.n * ceil_div(sh.k, tk) * ceil_div(p, tp) * ceil_div(q, tq)), 1, 1};
-    } else {
-      plan.source.code = assemble("kernels/conv2d/conv2d_igemm.cl");
-      for (const char* name : {"GM", "GN", "GK", "GTM", "GTN"})
-        plan.source.defines.push_back({name, std::to_string(value(name))});
-      const auto gm = value("GM"), gn = value("GN");
-      plan.geometry.block = {static_cast<std::uint32_t>((gm / value("GTM")) * (gn / value("GTN"))),
-                             1, 1};
-      plan.geometry.grid = {grid_size(ceil_div(sh.k, gm) * ceil_div(sh.n * p * q, gn)), 1, 1};
-    }
-    for (auto v : {sh.n, sh.c, sh.h, sh.w, sh.k, sh.r, sh.s, p, q, sh.stride, sh.pad, sh.dil})
-      plan.args.emplace_back(static_cast<std::int32_t>(v));
-    plan.args.insert(plan.args.end(), {BufferArg{0}, BufferArg{1}, BufferArg{2}});
-    return plan;
+  const LaunchSpec& launch() const override {
+    using Arg = LaunchArgument;
+    static const LaunchSpec spec{
+        {{"N", "n"},
+         {"C", "c"},
+         {"H", "h"},
+         {"W", "w"},
+         {"K", "k"},
+         {"R", "r"},
+         {"S", "s"},
+         {"stride", "stride"},
+         {"pad", "pad"},
+         {"dil", "dil"}},
+        {{"P", "(H + 2 * pad - dil * (R - 1) - 1) / stride + 1"},
+         {"Q", "(W + 2 * pad - dil * (S - 1) - 1) / stride + 1"}},
+        {{"conv2d/conv2d_direct.cl",
+          "conv2d",
+          "ALGO == direct",
+          {"TK", "TP", "TQ", "WK", "WQ", "CB", "SI", "SF"}},
+         {"conv2d/conv2d_igemm.cl", "conv2d", "ALGO == igemm", {"GM", "GN", "GK", "GTM", "GTN"}}},
+        "ALGO == direct ? (TK / WK) * TP * (TQ / WQ) : (GM / GTM) * (GN / GTN)",
+        "ALGO == direct ? N * ceil_div(K, TK) * ceil_div(P, TP) * ceil_div(Q, TQ)"
+        " : ceil_div(K, GM) * ceil_div(N * P * Q, GN)",
+        "0",
+        {{Arg::Kind::int32, "n", "N"},
+         {Arg::Kind::int32, "c", "C"},
+         {Arg::Kind::int32, "h", "H"},
+         {Arg::Kind::int32, "w", "W"},
+         {Arg::Kind::int32, "k", "K"},
+         {Arg::Kind::int32, "r", "R"},
+         {Arg::Kind::int32, "s", "S"},
+         {Arg::Kind::int32, "p", "P"},
+         {Arg::Kind::int32, "q", "Q"},
+         {Arg::Kind::int32, "stride", "stride"},
+         {Arg::Kind::int32, "pad", "pad"},
+         {Arg::Kind::int32, "dil", "dil"},
+         {Arg::Kind::buffer, "X", "", 0, true},
+         {Arg::Kind::buffer, "F", "", 1, true},
+         {Arg::Kind::buffer, "Y", "", 2, false}},
+        {}};
+    return spec;
   }
 
   double flops(const Problem& problem) const override {
@@ -227,7 +208,7 @@ class Conv2dFamily final : public Family {
     const auto methods = baseline_methods();
     if (!options.method.empty() &&
         std::find(methods.begin(), methods.end(), options.method) == methods.end())
-      throw UsageError(fmt::format("conv2d: unknown baseline method '{}' (accepted: {})",
+      throw UsageError(fmt::format("{}: not a CPU baseline of conv2d (accepted: {})",
                                    options.method, fmt::join(methods, ", ")));
     const auto sh = ConvShape::of(problem);
     const Workload inputs = workload(problem, options.seed);

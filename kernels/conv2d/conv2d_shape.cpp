@@ -17,10 +17,10 @@ constexpr std::int64_t kMaxExtent = std::int64_t{1} << 29;
 
 void check_elements(std::string_view text, const char* what, double elements) {
   if (elements > kMaxElements)
-    throw UsageError(fmt::format(
-        "shape '{}': the {} would have {:.0f} elements, more than ktune's kernels index "
-        "({:.0f}; expected {})",
-        text, what, elements, kMaxElements, kConvSyntax));
+    throw UsageError(
+        fmt::format("{}: the {} would have {:.0f} elements, more than ktune's kernels index "
+                    "({:.0f}; expected {})",
+                    text, what, elements, kMaxElements, kConvSyntax));
 }
 
 }  // namespace
@@ -59,11 +59,11 @@ ConvShape parse_conv_shape(std::string_view text) {
                           std::int64_t extent) {
     const double span = static_cast<double>(shape.dil) * static_cast<double>(size - 1) + 1;
     if (extent + 2 * shape.pad > kMaxExtent)
-      throw UsageError(fmt::format("shape '{}': {} + 2*pad = {} is too large (at most {})", text,
-                                   image, extent + 2 * shape.pad, kMaxExtent));
+      throw UsageError(fmt::format("{}: {} + 2*pad = {} is too large (at most {})", text, image,
+                                   extent + 2 * shape.pad, kMaxExtent));
     if (span > static_cast<double>(extent + 2 * shape.pad))
       throw UsageError(fmt::format(
-          "shape '{}': the filter spans {:.0f} {} ({}={}, dil={}), more than the padded input's "
+          "{}: the filter spans {:.0f} {} ({}={}, dil={}), more than the padded input's "
           "{} ({}={} + 2*pad={})",
           text, span, filter[0] == 'r' ? "rows" : "columns", filter, size, shape.dil,
           extent + 2 * shape.pad, image, extent, 2 * shape.pad));

@@ -85,14 +85,10 @@ class MatmulFamily final : public Family {
   Problem default_problem() const override { return make_problem(1024, 1024, 1024, 0); }
 
   Space space(const Problem& problem, const DeviceInfo& device) const override {
-    // Blocks of 64 to 512 threads (fewer where the device allows fewer): smaller ones leave GPU
-    // schedulers idle, larger ones leave too few registers for register blocking.
-    const std::int64_t device_threads = device.max_threads_per_block > 0
-                                            ? device.max_threads_per_block
-                                            : std::numeric_limits<std::int32_t>::max();
-    const std::int64_t max_threads = std::min<std::int64_t>(512, device_threads);
-    const std::int64_t min_threads = std::min<std::int64_t>(64, device_threads);
-    const auto d = default_tiles(device, min_threads, max_threads);
+    Bindings bindings = size_bindings(launch(), problem);
+    bindings.merge(block_limits(device));
+    bindings["max_threads_per_sm"] = max_threads_per_sm(device);
+    const auto d = default_tiles(device, bindings.at("min_threads"), bindings.at("max_threads"));
     const bool cuda = device.backend == "cuda";
     using Values = std::vector<std::int64_t>;
     std::vector<Param> params{
@@ -112,16 +108,7 @@ class MatmulFamily final : public Family {
                        "CUDA only: --maxrregcount (0: the compiler's choice)"),
         Param::integer("MINB", cuda ? Values{0, 2, 4} : Values{0}, 0,
                        "CUDA only: __launch_bounds__ minimum blocks per SM (0: none)")};
-    Space space(std::move(params),
-                {{"M", problem.dim("m")},
-                 {"N", problem.dim("n")},
-                 {"K", problem.dim("k")},
-                 {"max_threads", max_threads},
-                 {"min_threads", min_threads},
-                 {"max_shared", device.shared_memory_per_block > 0
-                                    ? static_cast<std::int64_t>(device.shared_memory_per_block)
-                                    : std::numeric_limits<std::int32_t>::max()},
-                 {"max_threads_per_sm", max_threads_per_sm(device)}});
+    Space space(std::move(params), std::move(bindings));
     space.add_constraint("(BM / TM) * (BN / TN) <= max_threads");
     space.add_constraint("(BM / TM) * (BN / TN) >= min_threads");
     // Register blocking is the point: every thread computes at least 4 values of C.
@@ -140,35 +127,28 @@ class MatmulFamily final : public Family {
     return space;
   }
 
-  LaunchPlan plan(const Space& space, const Config& config, const Problem& problem) const override {
-    auto value = [&](std::string_view name) { return space.value(config, name); };
-    const auto m = problem.dim("m"), n = problem.dim("n"), k = problem.dim("k");
-    const auto bm = value("BM"), bn = value("BN");
-    LaunchPlan plan;
-    plan.source.entry = "matmul";
-    plan.source.code = assemble("kernels/matmul/matmul.cl");
-    for (const char* name :
-         {"BM", "BN", "BK", "TM", "TN", "VW", "SA", "SB", "PAD", "DB", "UNROLL", "MINB"})
-      plan.source.defines.push_back({name, std::to_string(value(name))});
-    if (const auto regs = value("MAXRREG"); regs > 0)
-      plan.source.cuda_options.push_back(fmt::format("--maxrregcount={}", regs));
-
-    const std::int64_t blocks = ((m + bm - 1) / bm) * ((n + bn - 1) / bn);
-    if (blocks > std::numeric_limits<std::int32_t>::max())
-      throw VariantFailure(Outcome::resource_exceeded,
-                           fmt::format("{} blocks exceed the grid limit of 2^31-1", blocks));
-    plan.geometry.block = {static_cast<std::uint32_t>((bm / value("TM")) * (bn / value("TN"))), 1,
-                           1};
-    plan.geometry.grid = {static_cast<std::uint32_t>(blocks), 1, 1};
-    plan.args = {static_cast<std::int32_t>(m),
-                 static_cast<std::int32_t>(n),
-                 static_cast<std::int32_t>(k),
-                 kAlpha,
-                 static_cast<float>(beta(problem)),
-                 BufferArg{0},
-                 BufferArg{1},
-                 BufferArg{2}};
-    return plan;
+  const LaunchSpec& launch() const override {
+    using Arg = LaunchArgument;
+    static const LaunchSpec spec{
+        {{"M", "m"}, {"N", "n"}, {"K", "k"}, {"beta", "beta", 0, false}},
+        {},
+        {{"matmul/matmul.cl",
+          "matmul",
+          "1",
+          {"BM", "BN", "BK", "TM", "TN", "VW", "SA", "SB", "PAD", "DB", "UNROLL", "MINB"}}},
+        "(BM / TM) * (BN / TN)",
+        "ceil_div(M, BM) * ceil_div(N, BN)",
+        "0",
+        {{Arg::Kind::int32, "m", "M"},
+         {Arg::Kind::int32, "n", "N"},
+         {Arg::Kind::int32, "k", "K"},
+         {Arg::Kind::float32, "alpha", "1"},
+         {Arg::Kind::float32, "beta", "beta"},
+         {Arg::Kind::buffer, "A", "", 0, true},
+         {Arg::Kind::buffer, "B", "", 1, true},
+         {Arg::Kind::buffer, "C", "", 2, false}},
+        {{"MAXRREG > 0", "--maxrregcount=", "MAXRREG"}}};
+    return spec;
   }
 
   double flops(const Problem& p) const override {
@@ -218,8 +198,8 @@ class MatmulFamily final : public Family {
   std::vector<BaselineResult> cpu_baseline(const Problem& problem,
                                            const BaselineOptions& options) const override {
     if (!options.method.empty() && options.method != "openblas_sgemm")
-      throw UsageError(fmt::format(
-          "matmul: unknown baseline method '{}' (accepted: openblas_sgemm)", options.method));
+      throw UsageError(fmt::format("{}: not a CPU baseline of matmul (accepted: openblas_sgemm)",
+                                   options.method));
     return {time_openblas_sgemm(problem, workload(problem, options.seed), options)};
   }
 

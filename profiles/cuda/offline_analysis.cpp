@@ -34,9 +34,8 @@ std::string offline_architectures() {
   return known_architecture_names();
 }
 
-AnalysisReport analyze_offline(const kernels::Family& family, const Problem& problem,
-                               const Space& space, std::span<const Config> configs,
-                               const AnalysisOptions& options) {
+AnalysisReport analyze_offline(const kernels::Family& family, const Space& space,
+                               std::span<const Config> configs, const AnalysisOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const Architecture& arch = find_architecture(options.arch);
   AnalysisReport report;
@@ -54,7 +53,7 @@ AnalysisReport analyze_offline(const kernels::Family& family, const Problem& pro
       v.message = *why;
       continue;
     }
-    auto plan = family.plan(space, configs[i], problem);
+    auto plan = family.plan(space, configs[i]);
     v.geometry = plan.geometry;
     source_of[i] = sources.size();
     sources.push_back(std::move(plan.source));

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/rates.hpp"
 #include "profiles/metrics/metric_list.hpp"
 #include "profiles/metrics/names.hpp"
 #include "profiles/metrics/roofline.hpp"
@@ -58,16 +59,15 @@ std::vector<Metric> derive(const DerivedInputs& in) {
   if (bytes) out.push_back({std::string(kDramBytes), bytes->value, "byte", bytes->source});
 
   const bool timed = positive(in.time_ms);
-  const double seconds = in.time_ms * 1e-3;
   std::optional<double> gflops;
   if (timed && flops) {
-    gflops = flops->value / seconds / 1e9;
+    gflops = gflops_per_second(flops->value, in.time_ms);
     out.push_back(derived(kGflops, *gflops, "GFLOP/s"));
     if (positive(in.peak_gflops))
       out.push_back(derived(kGflopsPctOfPeak, 100 * *gflops / in.peak_gflops, "%"));
   }
   if (timed && bytes) {
-    const double gbs = bytes->value / seconds / 1e9;
+    const double gbs = gigabytes_per_second(bytes->value, in.time_ms);
     out.push_back(derived(kDramGbs, gbs, "GB/s"));
     if (positive(in.peak_gbs)) out.push_back(derived(kDramPctOfPeak, 100 * gbs / in.peak_gbs, "%"));
   }

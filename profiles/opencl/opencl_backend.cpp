@@ -260,7 +260,7 @@ class OpenClBackend final : public Backend {
       throw Error("OpenCL: " + describe(e));
     }
     if (index < 0 || static_cast<std::size_t>(index) >= found.size())
-      throw UsageError(fmt::format("--device {}: OpenCL has {} device(s); accepted: 0..{}", index,
+      throw UsageError(fmt::format("{}: OpenCL has {} device(s); accepted: 0..{}", index,
                                    found.size(), static_cast<int>(found.size()) - 1));
     const auto& f = found[static_cast<std::size_t>(index)];
     try {

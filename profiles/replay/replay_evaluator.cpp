@@ -34,7 +34,7 @@ Space dataset_space(const RecordedDataset& dataset) {
 
 Problem dataset_problem(const RecordedDataset& dataset) {
   Problem problem;
-  problem.family = dataset.kernel_name.empty() ? std::string("replay") : dataset.kernel_name;
+  problem.kernel = dataset.kernel_name.empty() ? std::string("replay") : dataset.kernel_name;
   for (std::size_t i = 0; i < dataset.problem_size.size(); ++i)
     problem.dims.emplace_back(fmt::format("size{}", i), dataset.problem_size[i]);
   return problem;

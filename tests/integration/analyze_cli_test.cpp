@@ -33,10 +33,11 @@ TEST_F(AnalyzeCli, JsonReportsEveryAnalysedVariant) {
   ASSERT_EQ(doc["variants"].size(), 3u);
   for (const auto& v : doc["variants"]) {
     EXPECT_EQ(v["outcome"], "correct") << v.dump();
-    EXPECT_GT(v["registers"].get<int>(), 0);
-    EXPECT_GT(v["occupancy"].get<double>(), 0.0);
-    EXPECT_LE(v["occupancy"].get<double>(), 1.0);
-    EXPECT_FALSE(v["limiter"].get<std::string>().empty());
+    const auto& resources = v["resources"];
+    EXPECT_GT(resources["registers"].get<int>(), 0);
+    EXPECT_GT(resources["theoretical_occupancy"].get<double>(), 0.0);
+    EXPECT_LE(resources["theoretical_occupancy"].get<double>(), 1.0);
+    EXPECT_FALSE(resources["occupancy_limiter"].get<std::string>().empty());
     EXPECT_FALSE(v["cached"].get<bool>());
   }
   EXPECT_EQ(doc["compiled"], 3);
@@ -49,7 +50,8 @@ TEST_F(AnalyzeCli, JsonReportsEveryAnalysedVariant) {
   EXPECT_EQ(second["cached"], 3);
   EXPECT_EQ(second["compiled"], 0);
   for (std::size_t i = 0; i < 3; ++i)
-    EXPECT_EQ(second["variants"][i]["registers"], doc["variants"][i]["registers"]);
+    EXPECT_EQ(second["variants"][i]["resources"]["registers"],
+              doc["variants"][i]["resources"]["registers"]);
 }
 
 TEST_F(AnalyzeCli, CsvAndTableCarryTheSameColumns) {
@@ -59,7 +61,10 @@ TEST_F(AnalyzeCli, CsvAndTableCarryTheSameColumns) {
   const auto rows = test::lines(csv.out);
   ASSERT_EQ(rows.size(), 3u) << csv.out;
   EXPECT_TRUE(rows[0].starts_with("config,outcome,threads_per_block,")) << rows[0];
-  EXPECT_NE(rows[0].find("occupancy,limiter"), std::string::npos);
+  EXPECT_NE(rows[0].find("resources.theoretical_occupancy,active_blocks_per_sm,"
+                         "resources.occupancy_limiter"),
+            std::string::npos)
+      << rows[0];
   EXPECT_NE(rows[1].find(",correct,"), std::string::npos) << rows[1];
 
   const auto table = analyze({"matmul", "--shape", "64x64x64", "--arch", "sm_80", "--limit", "2"});
@@ -78,7 +83,7 @@ TEST_F(AnalyzeCli, PruneMarksTheVariantsTuningWouldSkip) {
   const auto doc = nlohmann::json::parse(r.out);
   int marked = 0;
   for (const auto& v : doc["variants"]) {
-    const bool full = v["occupancy"].get<double>() >= 1.0;
+    const bool full = v["resources"]["theoretical_occupancy"].get<double>() >= 1.0;
     EXPECT_EQ(v["pruned_by"].is_null(), full) << v.dump();
     if (!full) {
       ++marked;

@@ -134,14 +134,16 @@ TEST_F(Cli, UsageErrorsAreOneLineWithExitCode2) {
   expect_usage_error(ktune({"tune", "matmul", "--shape", "-1x2x3"}), "at least 1");
   expect_usage_error(ktune({"tune", "matmul", "--shape", "1e9x1e9x1e9"}), "not a positive integer");
   expect_usage_error(ktune({"tune", "matmul", "--shape", "1000000x1000000x1000000"}), "GiB");
-  expect_usage_error(ktune({"tune", "matmul", "--backend", "vulkan"}), "unknown backend 'vulkan'");
+  expect_usage_error(ktune({"tune", "matmul", "--backend", "vulkan"}),
+                     "--backend vulkan: unknown value (accepted: cuda, opencl");
   expect_usage_error(ktune({"tune", "matmul", "--backend", "opencl", "--device", "7"}),
                      "--device 7");
   expect_usage_error(ktune({"tune", "matmul", "--format", "xml"}), "accepted: table, json");
   expect_usage_error(ktune({"devices", "--format", "yaml"}), "accepted: table, json");
   expect_usage_error(ktune({"tune", "matmul", "--set", "BM=7"}), "accepted: 16, 32, 64, 128");
   expect_usage_error(ktune({"tune", "matmul", "--restrict", "BM >"}), "column");
-  expect_usage_error(ktune({"tune", "matmul", "--strategy", "magic"}), "unknown strategy 'magic'");
+  expect_usage_error(ktune({"tune", "matmul", "--strategy", "magic"}),
+                     "--strategy magic: unknown value (accepted: auto");
   expect_usage_error(ktune({"tune", "matmul", "--budget-evals", "0"}), "--budget-evals");
 }
 

@@ -75,17 +75,18 @@ TEST_F(DbCli, QueryBestSaysWhichRuleAnswered) {
   auto doc = ktune_json(
       {"query", "best", "--db", db(), "--kernel", "convolution_kernel", "--shape", "4096x4096"});
   EXPECT_EQ(doc["rule"], "exact");
-  EXPECT_EQ(doc["source"]["device"], "NVIDIA RTX A4000");
+  EXPECT_EQ(doc["source"]["device_name"], "NVIDIA RTX A4000");
   const auto exact_config = doc["config"].get<std::string>();
-  const double exact_ms = doc["source"]["median_ms"];
+  const double exact_ms = doc["source"]["time"]["median_ms"];
   // `top` agrees on the winner, fastest first.
   const auto top = ktune_json({"query", "top", "--db", db(), "--kernel", "convolution_kernel",
                                "--shape", "x=4096,y=4096", "--limit", "5"});
   ASSERT_EQ(top.size(), 5u);
   EXPECT_EQ(top[0]["config"], exact_config);
-  EXPECT_DOUBLE_EQ(top[0]["median_ms"].get<double>(), exact_ms);
+  EXPECT_DOUBLE_EQ(top[0]["time"]["median_ms"].get<double>(), exact_ms);
   for (std::size_t i = 1; i < top.size(); ++i)
-    EXPECT_LE(top[i - 1]["median_ms"].get<double>(), top[i]["median_ms"].get<double>());
+    EXPECT_LE(top[i - 1]["time"]["median_ms"].get<double>(),
+              top[i]["time"]["median_ms"].get<double>());
 
   // A shape never tuned: the nearest one, and how near (no constraints known for this kernel).
   doc = ktune_json({"query", "best", "--db", db(), "--kernel", "convolution_kernel", "--shape",
@@ -144,7 +145,7 @@ TEST_F(DbCli, CompareTwoDevicesOnTheirCommonProblems) {
   import_a100(db());
   const auto devices = ktune_json({"query", "devices", "--db", db()});
   ASSERT_EQ(devices.size(), 2u);
-  EXPECT_EQ(devices[1]["architecture"], "sm_80");
+  EXPECT_EQ(devices[1]["device"]["architecture"], "sm_80");
   const auto doc = ktune_json({"query", "compare", "--db", db(), "--kernel", "convolution_kernel",
                                "--device", "A4000", "--device", "arch=sm_80"});
   ASSERT_EQ(doc["problems"].size(), 1u);
@@ -182,7 +183,7 @@ TEST_F(DbCli, MergeSkipsAndReportsDuplicates) {
   EXPECT_EQ(sources[1]["measurements_added"], 6768);
   const auto info = ktune_json({"db", "info", "--db", db("c.db")});
   EXPECT_EQ(info["rows"]["measurements"], 4362 + 6768);
-  EXPECT_EQ(info["schema_version"], 2);
+  EXPECT_EQ(info["schema_version"], 3);
   auto r = ktune({"db", "merge", db("a.db"), "--into", db("c.db")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("0 measurements added, 4362 duplicates skipped"), std::string::npos)
@@ -209,10 +210,10 @@ TEST_F(DbCli, ExportCsvAndJson) {
   ASSERT_EQ(doc.size(), 4362u);
   std::size_t failures = 0;
   for (const auto& m : doc) {
-    EXPECT_EQ(m["device"]["name"], "NVIDIA A100-PCIE-40GB");
+    EXPECT_EQ(m["device_name"], "NVIDIA A100-PCIE-40GB");
     if (m["outcome"] != "correct") {
       ++failures;
-      EXPECT_TRUE(m["median_ms"].is_null());
+      EXPECT_TRUE(m["time"]["median_ms"].is_null());
     } else {
       EXPECT_FALSE(m["samples_ms"].empty());
       EXPECT_TRUE(m["params"]["block_size_x"].is_number());
@@ -258,10 +259,10 @@ TEST_F(DbCli, OldDatabasesAreMigratedAndBrokenOnesReported) {
 }
 
 TEST_F(DbCli, UsageAndMissingDatabaseErrors) {
-  expect_usage_error(ktune({"query"}), "which question");
-  expect_usage_error(ktune({"query", "fastest"}), "unknown question 'fastest'");
-  expect_usage_error(ktune({"db"}), "which action");
-  expect_usage_error(ktune({"db", "vacuum"}), "unknown action 'vacuum'");
+  expect_usage_error(ktune({"query"}), "ktune query: which command? (accepted: best");
+  expect_usage_error(ktune({"query", "fastest"}), "unknown command 'fastest' (accepted: best");
+  expect_usage_error(ktune({"db"}), "ktune db: which command? (accepted: merge");
+  expect_usage_error(ktune({"db", "vacuum"}), "unknown command 'vacuum' (accepted: merge");
   expect_runtime_error(ktune({"query", "devices", "--db", db("none.db")}), "no results database");
   EXPECT_FALSE(fs::exists(db("none.db")));
   // The default location is the one ktune tune uses.

@@ -70,7 +70,7 @@ class Export : public test::CliFixture {
       store.record(id, space.canonical(valid.at(n)), e);
       chosen_[shape + "@" + device.name].push_back(space.canonical(valid.at(n)));
     }
-    store.end_session(id, "completed");
+    store.end_session(id, SessionStatus::completed);
   }
 
   // Two sm_90 GPUs and an sm_80 one; three shapes on A, one on C.

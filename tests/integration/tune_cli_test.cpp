@@ -95,12 +95,12 @@ TEST_F(TuneCli, ReplayFollowsTheJsonContract) {
 
   const auto& session = doc["session"];
   EXPECT_EQ(session["backend"], "replay");
-  EXPECT_EQ(session["device"], "Tiny GPU");
+  EXPECT_EQ(session["device_name"], "Tiny GPU");
   EXPECT_EQ(session["kernel"], "tiny");
   EXPECT_EQ(session["strategy"], "auto");
   EXPECT_EQ(session["seed"], 3);
   EXPECT_EQ(session["space_size"], 48);
-  EXPECT_EQ(session["stop_reason"], "evaluation budget");
+  EXPECT_EQ(session["stop_reason"], "evaluation_budget");
   EXPECT_EQ(session["simulated_time"], true);
 
   const auto& evaluations = doc["evaluations"];
@@ -113,11 +113,12 @@ TEST_F(TuneCli, ReplayFollowsTheJsonContract) {
   for (std::size_t i = 0; i < evaluations.size(); ++i) {
     const auto& e = evaluations[i];
     EXPECT_EQ(e["index"], i + 1);
-    ASSERT_TRUE(e["config"].is_object());
-    EXPECT_EQ(e["config"].size(), 3u);
-    EXPECT_TRUE(e["config"]["A"].is_number_integer());
-    EXPECT_TRUE(e["config"]["C"] == "x" || e["config"]["C"] == "y");
-    EXPECT_TRUE(distinct.insert(e["config"].dump()).second) << "evaluated twice: " << e.dump();
+    ASSERT_TRUE(e["params"].is_object());
+    EXPECT_EQ(e["params"].size(), 3u);
+    EXPECT_TRUE(e["params"]["A"].is_number_integer());
+    EXPECT_TRUE(e["params"]["C"] == "x" || e["params"]["C"] == "y");
+    EXPECT_TRUE(distinct.insert(e["config"].get<std::string>()).second)
+        << "evaluated twice: " << e.dump();
     EXPECT_TRUE(outcomes.contains(e["outcome"].get<std::string>())) << e.dump();
     if (e["outcome"] == "correct") {
       ASSERT_TRUE(e["objective_ms"].is_number()) << e.dump();
@@ -131,12 +132,12 @@ TEST_F(TuneCli, ReplayFollowsTheJsonContract) {
   }
   ASSERT_TRUE(doc["best"].is_object());
   EXPECT_DOUBLE_EQ(doc["best"]["objective_ms"].get<double>(), best);
-  EXPECT_TRUE(doc["best"]["config"].is_object());
+  EXPECT_TRUE(doc["best"]["params"].is_object());
   EXPECT_DOUBLE_EQ(session["elapsed_s"].get<double>(), 20.0);
 
   db::Store store = db::Store::open(path("r.db"));
   ASSERT_EQ(store.sessions().size(), 1u);
-  EXPECT_EQ(store.sessions()[0].status, "completed");
+  EXPECT_EQ(store.sessions()[0].status, SessionStatus::completed);
   EXPECT_EQ(store.count_evaluations(store.sessions()[0].id), 20);
 }
 
@@ -170,7 +171,7 @@ TEST_F(TuneCli, ExhaustiveIgnoresBudgetsOnlyWhenAsked) {
   ASSERT_EQ(all.exit_code, 0) << all.err;
   const auto doc = json::parse(all.out);
   EXPECT_EQ(doc["evaluations"].size(), 48u);
-  EXPECT_EQ(doc["session"]["stop_reason"], "space exhausted");
+  EXPECT_EQ(doc["session"]["stop_reason"], "space_exhausted");
   EXPECT_EQ(doc["session"]["strategy"], "exhaustive");
   auto limited = ktune({"tune", "--dataset", dataset, "--db", path("e.db"), "--format", "json",
                         "--strategy", "exhaustive", "--budget-evals", "5"});
@@ -207,7 +208,7 @@ TEST_F(TuneCli, ResumeAfterABudgetContinuesTheSameSearch) {
   db::Store store = db::Store::open(path("part.db"));
   ASSERT_EQ(store.sessions().size(), 1u);
   EXPECT_EQ(store.count_evaluations(1), 30) << "nothing stored twice";
-  EXPECT_EQ(store.sessions()[0].status, "completed");
+  EXPECT_EQ(store.sessions()[0].status, SessionStatus::completed);
 
   // By id, adopting the stored strategy and seed.
   auto by_id = ktune({"tune", "--dataset", dataset, "--db", path("part.db"), "--format", "json",
@@ -281,7 +282,7 @@ TEST_F(TuneCli, KillNineMidSessionThenResumeMeasuresNothingTwice) {
   {
     db::Store store = db::Store::open(path("k.db"));
     ASSERT_EQ(store.sessions().size(), 1u);
-    EXPECT_EQ(store.sessions()[0].status, "running");
+    EXPECT_EQ(store.sessions()[0].status, SessionStatus::running);
     stored = store.count_evaluations(1);
   }
   EXPECT_GE(stored, 15);
@@ -300,7 +301,7 @@ TEST_F(TuneCli, KillNineMidSessionThenResumeMeasuresNothingTwice) {
   EXPECT_EQ(configs(doc), configs(json::parse(whole.out)));
   db::Store store = db::Store::open(path("k.db"));
   EXPECT_EQ(store.count_evaluations(1), 120);
-  EXPECT_EQ(store.sessions()[0].status, "completed");
+  EXPECT_EQ(store.sessions()[0].status, SessionStatus::completed);
 }
 
 TEST_F(TuneCli, CtrlCStopsCleanlyAndResumes) {
@@ -317,7 +318,7 @@ TEST_F(TuneCli, CtrlCStopsCleanlyAndResumes) {
   std::int64_t stored = 0;
   {
     db::Store store = db::Store::open(path("c.db"));
-    EXPECT_EQ(store.sessions()[0].status, "interrupted");
+    EXPECT_EQ(store.sessions()[0].status, SessionStatus::interrupted);
     stored = store.count_evaluations(1);
   }
   auto resumed = ktune({"tune", "--dataset", dataset, "--db", path("c.db"), "--budget-evals", "120",
@@ -410,11 +411,12 @@ TEST_F(TuneCli, KernelTuningReMeasuresTheFinalistsInterleaved) {
   for (const auto& e : doc["evaluations"])
     correct += e["outcome"] == "correct";
   if (correct >= 2) {
-    EXPECT_EQ(best["remeasured"], true);
-    ASSERT_GE(best["finalists"].size(), 2u);
-    EXPECT_EQ(best["finalists"][0]["samples"], 6) << "2 rounds of 3 runs";
-    EXPECT_TRUE(best["p_value_vs_runner_up"].is_number());
-    EXPECT_FALSE(best["note"].get<std::string>().empty());
+    const auto& verdict = best["verdict"];
+    EXPECT_EQ(verdict["remeasured"], true);
+    ASSERT_GE(verdict["finalists"].size(), 2u);
+    EXPECT_EQ(verdict["finalists"][0]["time"]["runs"], 6) << "2 rounds of 3 runs";
+    EXPECT_TRUE(verdict["p_value_vs_runner_up"].is_number());
+    EXPECT_FALSE(verdict["note"].get<std::string>().empty());
   }
   EXPECT_TRUE(best["speedup_over_default"].is_number());
 }

@@ -34,8 +34,9 @@ class PatchedFamily final : public kernels::Family {
   Problem parse_shape(std::string_view text) const override { return base_.parse_shape(text); }
   Problem default_problem() const override { return base_.default_problem(); }
   Space space(const Problem& p, const DeviceInfo& d) const override { return base_.space(p, d); }
-  LaunchPlan plan(const Space& space, const Config& config, const Problem& problem) const override {
-    auto plan = base_.plan(space, config, problem);
+  const kernels::LaunchSpec& launch() const override { return base_.launch(); }
+  LaunchPlan plan(const Space& space, const Config& config) const override {
+    auto plan = base_.plan(space, config);
     const auto at = plan.source.code.find(from_);
     if (at == std::string::npos) throw std::logic_error("the patch does not apply: " + from_);
     plan.source.code.replace(at, from_.size(), to_);
@@ -145,7 +146,7 @@ TEST(Beta, AnyAlphaAndBetaGiveTheBlasResult) {
   auto sample = kernels::covering_sample(space, 4, 11);
   sample.resize(4);
   for (const auto& config : sample) {
-    auto plan = matmul.plan(space, config, problem);
+    auto plan = matmul.plan(space, config);
     plan.args[3] = alpha;
     plan.args[4] = beta;
     auto program = device->compile(plan.source);

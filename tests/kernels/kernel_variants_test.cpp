@@ -67,7 +67,7 @@ TEST_P(KernelVariants, EverySampledConfigurationIsCorrectOnEveryShape) {
        i += static_cast<std::size_t>(fc.shards)) {
     const auto& config = sample[i];
     const std::string name = space.canonical(config);
-    const auto plan = family.plan(space, config, shapes.front().problem);
+    const auto plan = family.plan(space, config);
     std::unique_ptr<profiles::Program> program;
     try {
       program = device->compile(plan.source);
@@ -78,11 +78,11 @@ TEST_P(KernelVariants, EverySampledConfigurationIsCorrectOnEveryShape) {
     for (auto& shape : shapes) {
       const auto other = family.space(shape.problem, device->info());
       EXPECT_TRUE(other.is_valid(config)) << name << " on " << shape.problem.canonical();
-      const auto here = family.plan(space, config, shape.problem);
+      const auto here = family.plan(other, config);
       EXPECT_EQ(here.source.code, plan.source.code);
       EXPECT_EQ(here.source.defines, plan.source.defines);
       try {
-        const auto verdict = run_on_shape(*device, *program, family, space, config, shape);
+        const auto verdict = run_on_shape(*device, *program, family, other, config, shape);
         EXPECT_TRUE(verdict.ok) << name << " on " << shape.problem.canonical() << ": "
                                 << verdict.message;
       } catch (const VariantFailure& e) {

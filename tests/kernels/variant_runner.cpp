@@ -46,7 +46,7 @@ ShapeCase prepare_shape(profiles::Device& device, const kernels::Family& family,
 kernels::Verdict run_on_shape(profiles::Device& device, profiles::Program& program,
                               const kernels::Family& family, const Space& space,
                               const Config& config, ShapeCase& shape) {
-  const auto plan = family.plan(space, config, shape.problem);
+  const auto plan = family.plan(space, config);
   const auto& out = shape.workload.buffers[shape.workload.output];
   auto& out_buffer = *shape.buffers[shape.workload.output];
   if (shape.workload.output_is_read) {

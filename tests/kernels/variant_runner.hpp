@@ -27,7 +27,8 @@ struct ShapeCase {
 ShapeCase prepare_shape(profiles::Device& device, const kernels::Family& family,
                         const std::string& shape, std::uint64_t seed = 7);
 
-// Launches `program` (compiled from plan(space, config, any shape)) on `shape` with its output
+// Launches `program` (compiled from the plan of `config` for any shape) on `shape`, whose space
+// is `space`, with its output
 // poisoned with NaN (or reset to its initial contents when the kernel reads it), and compares the
 // output with the reference. The plan's source for this shape must be the compiled one.
 kernels::Verdict run_on_shape(profiles::Device& device, profiles::Program& program,

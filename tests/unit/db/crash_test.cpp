@@ -90,7 +90,7 @@ TEST(Crash, KilledWriterLosesNoCommittedEvaluation) {
     EXPECT_EQ(stored[i].evaluation.samples_ms,
               test::correct(1.0 + static_cast<double>(i)).samples_ms);
   }
-  EXPECT_EQ(store.session(1)->status, "running");
+  EXPECT_EQ(store.session(1)->status, SessionStatus::running);
   // The database takes new sessions as if nothing happened.
   const auto next = store.begin_session(test::session_on(test::gpu(), test::matmul(64, 64, 64)));
   store.record(next, "TS=8,WPT=1", test::correct(1));
@@ -111,7 +111,7 @@ TEST(Crash, TwoWritersAtOnceLoseNothing) {
       const auto id = store.begin_session(record);
       for (int i = 0; i < kEvaluations; ++i)  // the same configurations: shared rows
         store.record(id, fmt::format("TS={},WPT=1", i), test::correct(1.0 + w));
-      store.end_session(id, "completed");
+      store.end_session(id, SessionStatus::completed);
     }));
   }
   for (auto pid : writers) {
@@ -124,7 +124,7 @@ TEST(Crash, TwoWritersAtOnceLoseNothing) {
   const auto sessions = store.sessions();
   ASSERT_EQ(sessions.size(), 2u);
   for (const auto& s : sessions) {
-    EXPECT_EQ(s.status, "completed");
+    EXPECT_EQ(s.status, SessionStatus::completed);
     const auto stored = store.evaluations(s.id);
     ASSERT_EQ(stored.size(), static_cast<std::size_t>(kEvaluations));
     for (int i = 0; i < kEvaluations; ++i)

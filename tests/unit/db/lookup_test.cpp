@@ -48,7 +48,7 @@ class LookupTest : public ::testing::Test {
       const auto id = store_.begin_session(test::session_on(d, p));
       for (const auto& [config, ms] : results)
         store_.record(id, config, correct(ms));
-      store_.end_session(id, "completed");
+      store_.end_session(id, SessionStatus::completed);
     };
     tune(h100_, matmul(1024, 1024, 1024),
          {{"TS=16,WPT=1", 2.0}, {"TS=32,WPT=4", 1.0}, {"TS=8,WPT=1", 5.0}});

@@ -22,7 +22,7 @@ std::int64_t tune(const std::filesystem::path& path, const DeviceInfo& device,
     e.metrics = {{"gflops", 33.0 / ms, "GFLOP/s", MetricSource::derived}};
     store.record(id, config, e);
   }
-  if (end) store.end_session(id, "completed");
+  if (end) store.end_session(id, SessionStatus::completed);
   return id;
 }
 
@@ -85,17 +85,17 @@ TEST(Merge, AContinuedSessionAddsOnlyWhatIsNew) {
   const auto id = tune(dir / "a.db", test::gpu(), {{"TS=8,WPT=1", 3.0}}, false);
   auto into = Store::open(dir / "c.db");
   merge_databases(into, {dir / "a.db"});
-  EXPECT_EQ(into.session(1)->status, "running");
+  EXPECT_EQ(into.session(1)->status, SessionStatus::running);
   {
     auto a = Store::open(dir / "a.db");
     a.record(id, "TS=16,WPT=1", test::correct(2.0));
-    a.end_session(id, "completed");
+    a.end_session(id, SessionStatus::completed);
   }
   const auto r = merge_databases(into, {dir / "a.db"}).at(0);
   EXPECT_EQ(r.duplicates, 1);
   EXPECT_EQ(r.measurements_added, 1);
   EXPECT_EQ(r.sessions_updated, 1);
-  EXPECT_EQ(into.session(1)->status, "completed");
+  EXPECT_EQ(into.session(1)->status, SessionStatus::completed);
   EXPECT_EQ(into.count_evaluations(1), 2);
 }
 

@@ -74,7 +74,7 @@ TEST_P(RoundTrip, SessionKeepsItsProvenance) {
   const auto id = store.begin_session(record);
   auto s = store.session(id);
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->family, "matmul");
+  EXPECT_EQ(s->kernel, "matmul");
   EXPECT_EQ(s->variant, "register_blocked");
   EXPECT_EQ(s->source_hash, record.source_hash);
   EXPECT_EQ(s->source_hash.size(), 16u);
@@ -88,8 +88,8 @@ TEST_P(RoundTrip, SessionKeepsItsProvenance) {
   EXPECT_EQ(s->host, "gpu-box-3");
   EXPECT_EQ(s->seed, record.seed);
   EXPECT_EQ(s->tool_version, "0.1.0");
-  EXPECT_EQ(s->origin, "tune");
-  EXPECT_EQ(s->status, "running");
+  EXPECT_EQ(s->origin, Origin::tune);
+  EXPECT_EQ(s->status, SessionStatus::running);
   EXPECT_EQ(s->uid.size(), 32u);
   EXPECT_EQ(s->started_at.size(), 20u);  // 2024-05-01T12:00:00Z
   EXPECT_EQ(s->architecture, "sm_90");
@@ -106,10 +106,10 @@ TEST_P(RoundTrip, SessionKeepsItsProvenance) {
   EXPECT_EQ(test::count_rows(store, "SELECT COUNT(*) FROM devices"), 1);
   EXPECT_EQ(test::count_rows(store, "SELECT COUNT(*) FROM problems"), 2);
 
-  store.end_session(id, "interrupted");
-  EXPECT_EQ(store.session(id)->status, "interrupted");
+  store.end_session(id, SessionStatus::interrupted);
+  EXPECT_EQ(store.session(id)->status, SessionStatus::interrupted);
   EXPECT_FALSE(store.session(id)->ended_at.empty());
-  EXPECT_THROW(store.end_session(999, "completed"), Error);
+  EXPECT_THROW(store.end_session(999, SessionStatus::completed), Error);
 }
 
 TEST_P(RoundTrip, MeasurementKeepsEverything) {
@@ -128,9 +128,9 @@ TEST_P(RoundTrip, MeasurementKeepsEverything) {
                {"gflops", 2100.5, "GFLOP/s", MetricSource::derived},
                {"broken", NAN, "", MetricSource::derived}};
   RecordExtras extras;
-  extras.params = {{"TS", "integer", 32, "32"},
-                   {"VEC", "boolean", 1, "true"},
-                   {"LAYOUT", "choice", 2, "col_major"}};
+  extras.params = {{"TS", ParamValue::Kind::integer, 32, "32"},
+                   {"VEC", ParamValue::Kind::boolean, 1, "true"},
+                   {"LAYOUT", ParamValue::Kind::choice, 2, "col_major"}};
   extras.baseline = CpuBaseline{"openblas sgemm, 2 threads", 9.5};
   store.record(id, "TS=32,VEC=true,LAYOUT=col_major", e, extras);
   store.record(id, "TS=64,VEC=false,LAYOUT=row_major",
@@ -168,9 +168,9 @@ TEST_P(RoundTrip, MeasurementKeepsEverything) {
   EXPECT_EQ(metrics["gflops"].source, MetricSource::derived);
   EXPECT_TRUE(std::isnan(metrics["broken"].value));  // stored as NULL, not lost
   ASSERT_EQ(b.params.size(), 3u);
-  EXPECT_EQ(b.params[1].kind, "boolean");
+  EXPECT_EQ(b.params[1].kind, ParamValue::Kind::boolean);
   EXPECT_EQ(b.params[1].value, 1);
-  EXPECT_EQ(b.params[2].kind, "choice");
+  EXPECT_EQ(b.params[2].kind, ParamValue::Kind::choice);
   EXPECT_EQ(b.params[2].label, "col_major");
   ASSERT_TRUE(b.baseline);
   EXPECT_EQ(b.baseline->name, "openblas sgemm, 2 threads");
@@ -184,9 +184,9 @@ TEST_P(RoundTrip, MeasurementKeepsEverything) {
   EXPECT_FALSE(f.evaluation.resources.registers);
   // Without typed values from the caller, the canonical text gives them.
   ASSERT_EQ(f.params.size(), 3u);
-  EXPECT_EQ(f.params[0].kind, "integer");
+  EXPECT_EQ(f.params[0].kind, ParamValue::Kind::integer);
   EXPECT_EQ(f.params[0].value, 64);
-  EXPECT_EQ(f.params[1].kind, "text");
+  EXPECT_EQ(f.params[1].kind, ParamValue::Kind::text);
   EXPECT_FALSE(f.params[1].value);
 
   // Typed values are queryable in SQL; the best and results views see the measurement.
@@ -209,20 +209,20 @@ TEST_P(RoundTrip, ExportSeesWhatWasStored) {
   e.metrics = {{"gflops", 10, "GFLOP/s", MetricSource::derived}};
   store.record(id, "TS=16,WPT=2", e);
   store.record(id, "TS=8,WPT=1", test::failed(Outcome::wrong_result, "max error 0.5"));
-  std::vector<ExportRow> rows;
-  for_each_measurement(store, {}, [&](const ExportRow& row) { rows.push_back(row); });
+  std::vector<StoredMeasurement> rows;
+  for_each_measurement(store, {}, [&](const StoredMeasurement& row) { rows.push_back(row); });
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0].view.kernel, "matmul");
-  EXPECT_EQ(rows[0].view.problem, "m=64,n=64,k=64");
-  EXPECT_EQ(rows[0].view.device, test::gpu().name);
+  EXPECT_EQ(rows[0].kernel, "matmul");
+  EXPECT_EQ(rows[0].problem, "m=64,n=64,k=64");
+  EXPECT_EQ(rows[0].device_name, test::gpu().name);
   EXPECT_EQ(rows[0].backend, "cuda");
-  EXPECT_EQ(rows[0].stored.evaluation.samples_ms, e.samples_ms);
-  EXPECT_DOUBLE_EQ(rows[0].stored.evaluation.time.median, e.time.median);
-  EXPECT_EQ(rows[0].stored.evaluation.metrics.size(), 1u);
-  EXPECT_EQ(rows[0].stored.params.at(1).value, 2);
-  EXPECT_EQ(rows[1].view.outcome, "wrong_result");
+  EXPECT_EQ(rows[0].evaluation.samples_ms, e.samples_ms);
+  EXPECT_DOUBLE_EQ(rows[0].evaluation.time.median, e.time.median);
+  EXPECT_EQ(rows[0].evaluation.metrics.size(), 1u);
+  EXPECT_EQ(rows[0].params.at(1).value, 2);
+  EXPECT_EQ(rows[1].evaluation.outcome, Outcome::wrong_result);
   std::size_t matmul_rows = 0;
-  for_each_measurement(store, {"conv2d", {}, {}}, [&](const ExportRow&) { ++matmul_rows; });
+  for_each_measurement(store, {"conv2d", {}, {}}, [&](const StoredMeasurement&) { ++matmul_rows; });
   EXPECT_EQ(matmul_rows, 0u);
 }
 
@@ -235,7 +235,7 @@ TEST(Text, CanonicalAndShapeParsing) {
   const auto values = parse_canonical("BM=64,LAYOUT=row,X=-3");
   ASSERT_EQ(values.size(), 3u);
   EXPECT_EQ(values[0].value, 64);
-  EXPECT_EQ(values[1].kind, "text");
+  EXPECT_EQ(values[1].kind, ParamValue::Kind::text);
   EXPECT_EQ(values[2].value, -3);
   EXPECT_TRUE(parse_canonical("").empty());
   EXPECT_THROW(parse_canonical("BM64"), UsageError);

@@ -35,10 +35,10 @@ std::int64_t scalar(const Connection& c, const std::string& sql) {
 TEST(Schema, NewDatabaseHasEveryTableViewAndSetting) {
   TempDir dir;
   auto store = Store::open(dir / "r.db");
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), 3);
   auto& c = store.connection();
   for (const char* name : {"devices", "kernels", "problems", "problem_dims", "configurations",
-                           "config_values", "sessions", "measurements", "metrics",
+                           "config_values", "sessions", "measurements", "metrics", "finalists",
                            "schema_migrations", "best", "results", "evaluations"}) {
     EXPECT_EQ(scalar(c, fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE name = '{}'", name)),
               1)
@@ -48,7 +48,8 @@ TEST(Schema, NewDatabaseHasEveryTableViewAndSetting) {
   Statement mode(c, "PRAGMA journal_mode");
   ASSERT_TRUE(mode.step());
   EXPECT_EQ(mode.text(0), "wal");
-  EXPECT_EQ(scalar(c, "SELECT version FROM schema_migrations"), 2);
+  EXPECT_EQ(scalar(c, "SELECT version FROM schema_migrations"), 3);
+  EXPECT_EQ(scalar(c, "PRAGMA application_id"), Store::kApplicationId);
   // Foreign keys are enforced: a measurement needs its session.
   EXPECT_NE(error_of([&] { store.record(42, "TS=8", test::correct(1)); }).find("no session 42"),
             std::string::npos);
@@ -130,13 +131,57 @@ void write_v1(const std::filesystem::path& path) {
   add(13, 4, "TS=8,WPT=1", "timeout", "took 10 s", std::nullopt, "[]");
 }
 
+// A schema 2 database as ktune 0.1 wrote it (schema 3 without what the migration adds): a
+// session with two measurements.
+void write_v2(const std::filesystem::path& path) {
+  Connection c(path.string());
+  c.execute(schema_sql(3));
+  c.execute(
+      "DROP VIEW best; DROP VIEW results; DROP VIEW evaluations; DROP INDEX measurements_best;"
+      "DROP TABLE finalists; ALTER TABLE measurements DROP COLUMN rank_ms;"
+      "CREATE INDEX measurements_best ON measurements (problem_id, device_id, median_ms) "
+      "WHERE outcome = 'correct'; PRAGMA application_id = 0; PRAGMA user_version = 2");
+  c.execute(
+      "INSERT INTO devices (id, fingerprint, backend, name, first_seen) "
+      "VALUES (1, 'fp', 'cuda', 'GPU', '2024-01-01T00:00:00Z');"
+      "INSERT INTO kernels (id, family) VALUES (1, 'matmul');"
+      "INSERT INTO problems (id, family, dtype, shape) VALUES (1, 'matmul', 'f32', 'm=8,n=8,k=8');"
+      "INSERT INTO configurations (id, kernel_id, canonical) VALUES (1, 1, 'TS=8'), "
+      "(2, 1, 'TS=16');"
+      "INSERT INTO sessions (id, uid, kernel_id, problem_id, device_id, strategy, tool_version, "
+      "started_at, status) VALUES (1, 'u1', 1, 1, 1, 'auto', '0.1.0', '2024-01-01T00:00:00Z', "
+      "'completed');"
+      "INSERT INTO measurements (session_id, seq, configuration_id, problem_id, device_id, "
+      "outcome, runs, samples_ms, median_ms, created_at) VALUES "
+      "(1, 1, 1, 1, 1, 'correct', 1, '[2.0]', 2.0, '2024-01-01T00:00:01Z'), "
+      "(1, 2, 2, 1, 1, 'correct', 1, '[1.5]', 1.5, '2024-01-01T00:00:02Z');");
+}
+
+TEST(Schema, MigratesSchema2ToRankByTheMedianAndKeepFinalists) {
+  TempDir dir;
+  const auto path = dir / "v2.db";
+  write_v2(path);
+  auto store = Store::open(path);
+  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.migration_backup(), path.string() + ".v2-backup");
+  EXPECT_EQ(
+      scalar(store.connection(), "SELECT COUNT(*) FROM measurements WHERE rank_ms = median_ms"), 2);
+  EXPECT_EQ(scalar(store.connection(), "SELECT COUNT(*) FROM finalists"), 0);
+  EXPECT_EQ(scalar(store.connection(), "PRAGMA application_id"), Store::kApplicationId);
+  Statement best(store.connection(), "SELECT config FROM best");
+  ASSERT_TRUE(best.step());
+  EXPECT_EQ(best.text(0), "TS=16");
+  Connection old(path.string() + ".v2-backup", Connection::Mode::read_only);
+  EXPECT_EQ(scalar(old, "PRAGMA user_version"), 2);
+}
+
 TEST(Schema, MigratesSchema1AfterABackupAndKeepsEverything) {
   TempDir dir;
   const auto path = dir / "old.db";
   write_v1(path);
 
   auto store = Store::open(path);
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
   const auto backup = path.string() + ".v1-backup";
   EXPECT_EQ(store.migration_backup(), backup);
   {
@@ -151,18 +196,18 @@ TEST(Schema, MigratesSchema1AfterABackupAndKeepsEverything) {
   ASSERT_EQ(sessions.size(), 2u);
   const auto& s = sessions[0];
   EXPECT_EQ(s.id, 3);  // ids are kept
-  EXPECT_EQ(s.family, "matmul");
+  EXPECT_EQ(s.kernel, "matmul");
   EXPECT_EQ(s.problem, "m=64,n=48,k=40");
   EXPECT_EQ(s.backend, "opencl");
   EXPECT_EQ(s.device_name, "pthread-skylake");
   EXPECT_EQ(s.architecture, "CPU OpenCL 3.0");  // recovered from the fingerprint
   EXPECT_EQ(s.strategy, "exhaustive");
   EXPECT_EQ(s.seed, 11u);
-  EXPECT_EQ(s.status, "completed");
+  EXPECT_EQ(s.status, SessionStatus::completed);
   EXPECT_EQ(s.started_at, "2024-01-01T10:00:00Z");
   EXPECT_EQ(s.ended_at, "2024-01-01T10:05:00Z");
-  EXPECT_EQ(s.origin, "migrated");
-  EXPECT_EQ(sessions[1].status, "running");
+  EXPECT_EQ(s.origin, Origin::migrated);
+  EXPECT_EQ(sessions[1].status, SessionStatus::running);
   EXPECT_TRUE(sessions[1].ended_at.empty());
   EXPECT_EQ(sessions[0].device_id, sessions[1].device_id);  // one device row for both
 
@@ -189,7 +234,7 @@ TEST(Schema, MigratesSchema1AfterABackupAndKeepsEverything) {
                    "WHERE shape = 'm=64,n=48,k=40' AND name = 'n'"),
             48);
   EXPECT_TRUE(check_database(store).empty());
-  Statement note(c, "SELECT backup FROM schema_migrations WHERE version = 2");
+  Statement note(c, "SELECT backup FROM schema_migrations WHERE version = 3");
   ASSERT_TRUE(note.step());
   EXPECT_EQ(note.text(0), backup);
 
@@ -233,11 +278,11 @@ TEST(Schema, NewerSchemaIsAClearErrorEvenReadOnly) {
   TempDir dir;
   {
     Connection c((dir / "new.db").string());
-    c.execute("CREATE TABLE future (x); PRAGMA user_version = 3");
+    c.execute("CREATE TABLE future (x); PRAGMA user_version = 4");
   }
   for (auto access : {Store::Access::read_write, Store::Access::read_only}) {
     const auto why = error_of([&] { Store::open_existing(dir / "new.db", access); });
-    EXPECT_NE(why.find("newer ktune (schema 3; this ktune reads up to 2)"), std::string::npos)
+    EXPECT_NE(why.find("newer ktune (schema 4; this ktune reads up to 3)"), std::string::npos)
         << why;
   }
 }

@@ -54,7 +54,7 @@ TEST(Store, RecordsSessionsAndEvaluations) {
     failed.outcome = Outcome::compile_error;
     failed.message = "error: expected ';'";
     store.record(id, "TS=64", failed);
-    store.end_session(id, "completed");
+    store.end_session(id, SessionStatus::completed);
     EXPECT_EQ(store.count_evaluations(id), 2);
   }
   Connection c(path.string(), Connection::Mode::read_only);
@@ -83,13 +83,13 @@ TEST(Store, ReadsBackSessionsAndEvaluationsInOrder) {
   failed.outcome = Outcome::timeout;
   failed.message = "took too long";
   store.record(id, "TS=32", failed);
-  store.end_session(id, "interrupted");
+  store.end_session(id, SessionStatus::interrupted);
 
   const auto s = store.session(id);
   ASSERT_TRUE(s.has_value());
-  EXPECT_EQ(s->family, "matmul");
+  EXPECT_EQ(s->kernel, "matmul");
   EXPECT_EQ(s->problem, "m=8,n=8,k=8");
-  EXPECT_EQ(s->status, "interrupted");
+  EXPECT_EQ(s->status, SessionStatus::interrupted);
   EXPECT_EQ(s->seed, 3u);
   EXPECT_FALSE(s->ended_at.empty());
   EXPECT_FALSE(store.session(id + 1).has_value());
@@ -105,7 +105,7 @@ TEST(Store, ReadsBackSessionsAndEvaluationsInOrder) {
   EXPECT_EQ(evaluations[1].evaluation.message, "took too long");
 
   store.reopen_session(id);
-  EXPECT_EQ(store.session(id)->status, "running");
+  EXPECT_EQ(store.session(id)->status, SessionStatus::running);
   EXPECT_TRUE(store.session(id)->ended_at.empty());
 }
 

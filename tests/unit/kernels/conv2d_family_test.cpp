@@ -157,7 +157,7 @@ TEST(Conv2dFamily, BothAlgorithmsHaveThousandsOfConfigurationsAndInactiveOnesAre
         kernel.push_back(space.value(c, name));
       kernel.push_back(is_direct);
       EXPECT_TRUE(kernels_seen.insert(kernel).second) << space.canonical(c);
-      const auto plan = conv().plan(space, c, p);
+      const auto plan = conv().plan(space, c);
       EXPECT_LE(plan.geometry.threads_per_block(),
                 static_cast<std::uint64_t>(d.max_threads_per_block));
     }
@@ -175,10 +175,10 @@ TEST(Conv2dFamily, PlansUseOneSourcePerConfigurationForEveryShape) {
   const auto d = device("opencl", 4096, 1 << 20);
   const auto space = conv().space(conv().default_problem(), d);
   for (const auto& c : covering_sample(space, 100, 4)) {
-    const auto first = conv().plan(space, c, conv().default_problem());
+    const auto first = conv().plan(space, c);
     for (const char* text :
          {"n=1,c=1,h=1,w=1,k=1,r=1", "n=3,c=7,h=31,w=17,k=70,r=5,stride=2,pad=2,dil=2"}) {
-      const auto plan = conv().plan(space, c, conv().parse_shape(text));
+      const auto plan = conv().plan(conv().space(conv().parse_shape(text), d), c);
       EXPECT_EQ(plan.source.code, first.source.code);
       EXPECT_EQ(plan.source.defines, first.source.defines);
       EXPECT_EQ(plan.args.size(), 15u);

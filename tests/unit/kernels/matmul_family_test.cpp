@@ -62,7 +62,7 @@ TEST(MatmulFamily, ConstraintsKeepEveryConfigurationWithinTheDevice) {
     EXPECT_LE(shared, 4096) << space.canonical(c);
     EXPECT_EQ(v("BK") % v("VW"), 0);
     EXPECT_EQ(v("BK") % v("UNROLL"), 0);
-    const auto plan = matmul().plan(space, c, matmul().parse_shape("100x100x100"));
+    const auto plan = matmul().plan(space, c);
     EXPECT_EQ(plan.geometry.threads_per_block(), static_cast<std::uint64_t>(threads));
   }
 }
@@ -93,11 +93,11 @@ TEST(MatmulFamily, CudaRegisterKnobsExistOnlyOnCudaAndBecomeCompilerOptions) {
   EXPECT_GT(cuda.enumerate().size(), ocl.enumerate().size());
   const auto regs = cuda.parse_config("MAXRREG=64");
   ASSERT_TRUE(cuda.is_valid(regs)) << *cuda.violation(regs);
-  const auto plan = matmul().plan(cuda, regs, p);
+  const auto plan = matmul().plan(cuda, regs);
   EXPECT_EQ(plan.source.cuda_options, (std::vector<std::string>{"--maxrregcount=64"}));
   // Launch bounds and --maxrregcount exclude each other (nvcc ignores the latter with bounds).
   EXPECT_FALSE(cuda.is_valid(cuda.parse_config("MAXRREG=64,MINB=2")));
-  const auto bounds = matmul().plan(cuda, cuda.parse_config("MINB=2"), p);
+  const auto bounds = matmul().plan(cuda, cuda.parse_config("MINB=2"));
   EXPECT_TRUE(bounds.source.cuda_options.empty());
   EXPECT_NE(
       std::find(bounds.source.defines.begin(), bounds.source.defines.end(), Define{"MINB", "2"}),
@@ -108,10 +108,10 @@ TEST(MatmulFamily, PlansCoverTheOutputAndOneVariantServesEveryShape) {
   const auto device = pocl_device();
   const auto space = matmul().space(matmul().default_problem(), device);
   for (const auto& c : covering_sample(space, 200, 3)) {
-    const LaunchPlan first = matmul().plan(space, c, matmul().parse_shape("257x129x65"));
+    const LaunchPlan first = matmul().plan(space, c);
     for (const char* shape : {"1x1x1", "257x129x65", "4096x3x1"}) {
       const Problem p = matmul().parse_shape(shape);
-      const auto plan = matmul().plan(space, c, p);
+      const auto plan = matmul().plan(matmul().space(p, device), c);
       const auto bm = space.value(c, "BM"), bn = space.value(c, "BN");
       const auto blocks = ((p.dim("m") + bm - 1) / bm) * ((p.dim("n") + bn - 1) / bn);
       EXPECT_EQ(plan.geometry.blocks(), static_cast<std::uint64_t>(blocks));
@@ -127,7 +127,7 @@ TEST(MatmulFamily, DefaultAdaptsToSmallDevices) {
   const auto big = matmul().space(p, cuda_device());
   EXPECT_EQ(big.canonical(big.default_config()).substr(0, 24), "BM=64,BN=64,BK=8,TM=4,TN");
   const auto small = matmul().space(p, small_device());
-  const auto plan = matmul().plan(small, small.default_config(), p);
+  const auto plan = matmul().plan(small, small.default_config());
   EXPECT_LE(plan.geometry.threads_per_block(), 64u);
 }
 

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "db/store.hpp"
+#include "tests/support/memory_recorder.hpp"
 #include "tests/support/synthetic_space.hpp"
 
 namespace ktune::tuner {
@@ -18,9 +18,9 @@ struct Run {
 Run run(const Space& space, test::SyntheticEvaluator& evaluator, const std::string& strategy,
         const Budget& budget, std::vector<std::pair<Config, Evaluation>> stored = {},
         SessionOptions options = {}, const std::atomic<bool>* stop = nullptr,
-        db::Store* store = nullptr, std::int64_t session_id = 0) {
+        Recorder* recorder = nullptr) {
   auto s = make_strategy(strategy, space, space.enumerate(), 7);
-  Session session(space, evaluator, *s, store, session_id, options);
+  Session session(space, evaluator, *s, recorder, options);
   session.resume(std::move(stored));
   Run r;
   r.result = session.run(budget, space.enumerate().size(), stop);
@@ -43,7 +43,7 @@ TEST(Session, DefaultFirstThenTheStrategyWithinTheEvaluationBudget) {
   budget.evaluations = 12;
   const auto r = run(space, evaluator, "auto", budget).result;
   ASSERT_EQ(r.evaluations.size(), 12u);
-  EXPECT_EQ(r.stop_reason, "evaluation budget");
+  EXPECT_EQ(r.stop_reason, StopReason::evaluation_budget);
   EXPECT_EQ(r.evaluations[0].config, space.default_config());
   ASSERT_TRUE(r.default_config);
   EXPECT_EQ(*r.default_config, 0u);
@@ -96,7 +96,7 @@ TEST(Session, SimulatedTimeBudgetCountsTheEvaluationsCosts) {
   SessionOptions options;
   options.simulated_time = true;
   const auto r = run(space, evaluator, "random", budget, {}, options).result;
-  EXPECT_EQ(r.stop_reason, "time budget");
+  EXPECT_EQ(r.stop_reason, StopReason::time_budget);
   EXPECT_EQ(r.evaluations.size(), 21u);
   EXPECT_DOUBLE_EQ(r.elapsed_seconds, 21.0);
   EXPECT_DOUBLE_EQ(r.evaluations[4].at_seconds, 5.0);
@@ -108,7 +108,7 @@ TEST(Session, StopsOnStagnation) {
   Budget budget;
   budget.stagnation = 15;
   const auto r = run(space, evaluator, "exhaustive", budget).result;
-  EXPECT_EQ(r.stop_reason, "stagnation");
+  EXPECT_EQ(r.stop_reason, StopReason::stagnation);
   ASSERT_TRUE(r.best);
   // The best came exactly 15 evaluations before the end.
   EXPECT_EQ(r.evaluations.size() - 1 - *r.best, 15u);
@@ -120,7 +120,7 @@ TEST(Session, StopsWhenAsked) {
   std::atomic<bool> stop{true};
   const auto r = run(space, evaluator, "auto", {}, {}, {}, &stop).result;
   EXPECT_TRUE(r.interrupted);
-  EXPECT_EQ(r.stop_reason, "interrupted");
+  EXPECT_EQ(r.stop_reason, StopReason::interrupted);
   EXPECT_TRUE(r.evaluations.empty());
 }
 
@@ -164,7 +164,7 @@ TEST(Session, StoredEvaluationsAreServedWhateverTheBudget) {
   const auto resumed = run(space, again, "genetic", ten, as_stored(first.result));
   EXPECT_EQ(resumed.result.evaluations.size(), 30u);
   EXPECT_TRUE(again.evaluations.empty());
-  EXPECT_EQ(resumed.result.stop_reason, "evaluation budget");
+  EXPECT_EQ(resumed.result.stop_reason, StopReason::evaluation_budget);
 }
 
 TEST(Session, StoredEvaluationsTheStrategyWouldNotProposeAreStillServed) {
@@ -188,28 +188,20 @@ TEST(Session, StoredEvaluationsTheStrategyWouldNotProposeAreStillServed) {
 
 TEST(Session, RecordsEveryMeasuredEvaluationOnce) {
   const Space space = test::synthetic_space();
-  auto store = db::Store::open_in_memory();
-  db::SessionRecord record;
-  record.family = "synthetic";
-  record.problem.family = "synthetic";
-  record.problem.dims = {{"n", 1}};
-  record.strategy = "auto";
-  record.seed = 7;
-  record.tool_version = "test";
-  const auto id = store.begin_session(record);
+  ktune::test::MemoryRecorder recorder;
   test::SyntheticEvaluator evaluator(space);
   Budget ten;
   ten.evaluations = 10;
-  const auto first = run(space, evaluator, "auto", ten, {}, {}, nullptr, &store, id);
-  EXPECT_EQ(store.count_evaluations(id), 10);
+  const auto first = run(space, evaluator, "auto", ten, {}, {}, nullptr, &recorder);
+  EXPECT_EQ(recorder.evaluations.size(), 10u);
   Budget fifteen;
   fifteen.evaluations = 15;
   test::SyntheticEvaluator again(space);
-  run(space, again, "auto", fifteen, as_stored(first.result), {}, nullptr, &store, id);
-  EXPECT_EQ(store.count_evaluations(id), 15) << "resumed evaluations must not be stored twice";
-  const auto stored = store.evaluations(id);
-  ASSERT_EQ(stored.size(), 15u);
-  EXPECT_EQ(stored[0].config, space.canonical(space.default_config()));
+  run(space, again, "auto", fifteen, as_stored(first.result), {}, nullptr, &recorder);
+  ASSERT_EQ(recorder.evaluations.size(), 15u) << "resumed evaluations must not be recorded twice";
+  EXPECT_EQ(recorder.evaluations[0], space.canonical(space.default_config()));
+  const std::set<std::string> distinct(recorder.evaluations.begin(), recorder.evaluations.end());
+  EXPECT_EQ(distinct.size(), 15u);
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ TuneResult tune(const std::string& strategy, std::uint64_t seed, std::optional<s
   auto s = make_strategy(strategy, space, space.enumerate(), seed);
   SessionOptions options;
   options.evaluate_default_first = false;
-  Session session(space, evaluator, *s, nullptr, 0, options);
+  Session session(space, evaluator, *s, nullptr, options);
   Budget b;
   b.evaluations = budget;
   return session.run(b, space.enumerate().size());
@@ -61,7 +61,7 @@ TEST(Strategies, EveryStrategyCoversTheSpaceAndFindsTheOptimum) {
   for (const auto& name : strategy_names()) {
     test::SyntheticEvaluator evaluator(space);
     const auto r = tune(name, 3, std::nullopt, space, evaluator);
-    EXPECT_EQ(r.stop_reason, "space exhausted") << name;
+    EXPECT_EQ(r.stop_reason, StopReason::space_exhausted) << name;
     // Every point once: nothing measured twice, failures included.
     EXPECT_EQ(r.evaluations.size(), valid.size()) << name;
     EXPECT_EQ(evaluator.evaluations.size(), valid.size()) << name;

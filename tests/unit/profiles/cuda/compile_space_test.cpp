@@ -36,7 +36,7 @@ TEST(CompileSpace, EveryFamilyCompilesForSm80AndSm90) {
       ASSERT_FALSE(configs.empty()) << family->name() << " has no valid variant for " << arch;
       std::vector<KernelSource> sources;
       for (const auto& c : configs)
-        sources.push_back(family->plan(space, c, problem).source);
+        sources.push_back(family->plan(space, c).source);
       const auto results = compiler.compile_all(sources, arch);
       std::size_t failures = 0;
       for (std::size_t i = 0; i < results.size(); ++i) {

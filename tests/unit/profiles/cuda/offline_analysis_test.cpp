@@ -35,7 +35,7 @@ TEST_F(OfflineAnalysis, EveryMatmulVariantGetsResourcesAndOccupancy) {
     if (configs.size() > 12) configs.resize(12);
     AnalysisOptions options;
     options.arch = arch;
-    const auto report = analyze_offline(family, problem, space, configs, options);
+    const auto report = analyze_offline(family, space, configs, options);
     EXPECT_EQ(report.arch, arch);
     EXPECT_TRUE(report.compiler.starts_with("NVRTC "));
     ASSERT_EQ(report.variants.size(), configs.size());
@@ -62,7 +62,7 @@ TEST_F(OfflineAnalysis, InvalidConfigurationsAreReportedNotCompiled) {
   for (auto& v : bad.values)
     v = -12345;
   const std::vector<Config> configs{space.default_config(), bad};
-  const auto report = analyze_offline(family, problem, space, configs, {});
+  const auto report = analyze_offline(family, space, configs, {});
   ASSERT_EQ(report.variants.size(), 2u);
   EXPECT_EQ(report.variants[0].outcome, Outcome::correct) << report.variants[0].message;
   EXPECT_EQ(report.variants[1].outcome, Outcome::invalid);
@@ -75,8 +75,8 @@ TEST_F(OfflineAnalysis, SecondAnalysisCompilesNothing) {
   const auto space = family.space(problem, offline_device("sm_90"));
   auto configs = space.enumerate();
   if (configs.size() > 6) configs.resize(6);
-  const auto first = analyze_offline(family, problem, space, configs, {});
-  const auto second = analyze_offline(family, problem, space, configs, {});
+  const auto first = analyze_offline(family, space, configs, {});
+  const auto second = analyze_offline(family, space, configs, {});
   for (std::size_t i = 0; i < configs.size(); ++i) {
     EXPECT_FALSE(first.variants[i].cached);
     EXPECT_TRUE(second.variants[i].cached);
@@ -85,7 +85,7 @@ TEST_F(OfflineAnalysis, SecondAnalysisCompilesNothing) {
   }
   AnalysisOptions no_cache;
   no_cache.use_cache = false;
-  const auto third = analyze_offline(family, problem, space, configs, no_cache);
+  const auto third = analyze_offline(family, space, configs, no_cache);
   for (const auto& v : third.variants)
     EXPECT_FALSE(v.cached);
 }

@@ -69,7 +69,7 @@ TEST_P(Replay, ASessionCountsFailuresAndSimulatesTime) {
   tuner::SessionOptions options;
   options.evaluate_default_first = false;
   options.simulated_time = true;
-  tuner::Session session(space, evaluator, *strategy, nullptr, 0, options);
+  tuner::Session session(space, evaluator, *strategy, nullptr, options);
   tuner::Budget budget;
   budget.evaluations = 60;
   const auto r = session.run(budget, valid.size());

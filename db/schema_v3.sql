@@ -1,4 +1,7 @@
--- ktune results database, schema version 2 (docs/DATABASE.md has the entity diagram).
+-- ktune results database, schema version 3 (docs/DATABASE.md has the entity diagram).
+-- Version 3 adds the finalists' interleaved re-measurement (table finalists) and the rank of a
+-- measurement (measurements.rank_ms), by which the best configuration is chosen. Every statement
+-- is IF NOT EXISTS: the migration from version 2 runs this file after altering the tables.
 --
 -- Identity tables (devices, kernels, problems, configurations) are written once per distinct
 -- value, found again by their natural key (the UNIQUE constraints); sessions and measurements
@@ -8,7 +11,7 @@
 
 -- A device as the backend described it. The fingerprint (backend, name, architecture, compute
 -- units, memory, driver and runtime versions) identifies it: a new driver is a new row.
-CREATE TABLE devices (
+CREATE TABLE IF NOT EXISTS devices (
   id                            INTEGER PRIMARY KEY,
   fingerprint                   TEXT NOT NULL UNIQUE,
   backend                       TEXT NOT NULL,   -- cuda | opencl | replay | recorded (imported)
@@ -36,7 +39,7 @@ CREATE TABLE devices (
 
 -- A kernel: its family (matmul, conv2d, or an imported kernel's name), the variant family within
 -- it ('' when the family has one), and a hash of its source ('' when unknown).
-CREATE TABLE kernels (
+CREATE TABLE IF NOT EXISTS kernels (
   id          INTEGER PRIMARY KEY,
   family      TEXT NOT NULL,
   variant     TEXT NOT NULL DEFAULT '',
@@ -46,7 +49,7 @@ CREATE TABLE kernels (
 
 -- A problem instance: family, data type and shape. `shape` is the canonical text
 -- ("m=256,n=256,k=256"); problem_dims holds the same sizes as queryable integers.
-CREATE TABLE problems (
+CREATE TABLE IF NOT EXISTS problems (
   id     INTEGER PRIMARY KEY,
   family TEXT NOT NULL,
   dtype  TEXT NOT NULL,
@@ -54,7 +57,7 @@ CREATE TABLE problems (
   UNIQUE (family, dtype, shape)
 );
 
-CREATE TABLE problem_dims (
+CREATE TABLE IF NOT EXISTS problem_dims (
   problem_id INTEGER NOT NULL REFERENCES problems(id),
   position   INTEGER NOT NULL,  -- 0-based, in the family's order
   name       TEXT NOT NULL,
@@ -63,14 +66,14 @@ CREATE TABLE problem_dims (
 ) WITHOUT ROWID;
 
 -- A configuration of one kernel: the canonical text ("TS=16,WPT=4") and its typed values.
-CREATE TABLE configurations (
+CREATE TABLE IF NOT EXISTS configurations (
   id        INTEGER PRIMARY KEY,
   kernel_id INTEGER NOT NULL REFERENCES kernels(id),
   canonical TEXT NOT NULL,
   UNIQUE (kernel_id, canonical)
 );
 
-CREATE TABLE config_values (
+CREATE TABLE IF NOT EXISTS config_values (
   configuration_id INTEGER NOT NULL REFERENCES configurations(id),
   position         INTEGER NOT NULL,  -- 0-based, in the space's parameter order
   name             TEXT NOT NULL,
@@ -83,7 +86,7 @@ CREATE TABLE config_values (
 
 -- One tuning session (or one imported file). `uid` is unique across databases, so merging
 -- shards recognises a session it already holds.
-CREATE TABLE sessions (
+CREATE TABLE IF NOT EXISTS sessions (
   id                 INTEGER PRIMARY KEY,
   uid                TEXT NOT NULL UNIQUE,
   kernel_id          INTEGER NOT NULL REFERENCES kernels(id),
@@ -108,7 +111,7 @@ CREATE TABLE sessions (
 
 -- One evaluated configuration: how it ended, every timed run and their summary, what static
 -- analysis said about the compiled variant, and the CPU baseline it is compared with.
-CREATE TABLE measurements (
+CREATE TABLE IF NOT EXISTS measurements (
   id                    INTEGER PRIMARY KEY,
   session_id            INTEGER NOT NULL REFERENCES sessions(id),
   seq                   INTEGER NOT NULL,        -- 1, 2, ... in the session's evaluation order
@@ -143,16 +146,36 @@ CREATE TABLE measurements (
   cpu_baseline          TEXT,                    -- what the CPU ran ("openblas sgemm, 2 threads")
   cpu_baseline_ms       REAL,
   created_at            TEXT NOT NULL,
+  -- What the best configuration is chosen by: the median of the search, except in a session
+  -- whose finalists were re-measured interleaved, where a finalist ranks by its re-measured
+  -- median and every other configuration after the finalists (the tune's verdict stands).
+  rank_ms               REAL,
   UNIQUE (session_id, seq)
 );
 
 -- The best-configuration lookup: correct measurements of a problem on a device by time.
-CREATE INDEX measurements_best ON measurements (problem_id, device_id, median_ms)
+CREATE INDEX IF NOT EXISTS measurements_best ON measurements (problem_id, device_id, rank_ms)
   WHERE outcome = 'correct';
-CREATE INDEX measurements_by_configuration ON measurements (configuration_id);
+CREATE INDEX IF NOT EXISTS measurements_by_configuration ON measurements (configuration_id);
+
+-- The best few configurations of a session measured again, interleaved, after the search:
+-- rank 1 is the winner the tune reported. `remeasured` = 0 when they could not be run again (a
+-- replay) and the search's own samples were compared.
+CREATE TABLE IF NOT EXISTS finalists (
+  session_id       INTEGER NOT NULL REFERENCES sessions(id),
+  rank             INTEGER NOT NULL,
+  configuration_id INTEGER NOT NULL REFERENCES configurations(id),
+  remeasured       INTEGER NOT NULL CHECK (remeasured = 0 OR remeasured = 1),
+  runs             INTEGER NOT NULL,
+  samples_ms       TEXT NOT NULL,
+  median_ms        REAL,
+  ci_low_ms        REAL,
+  ci_high_ms       REAL,
+  PRIMARY KEY (session_id, rank)
+) WITHOUT ROWID;
 
 -- Metrics as rows: counters measured by a profiler, or values derived from them.
-CREATE TABLE metrics (
+CREATE TABLE IF NOT EXISTS metrics (
   measurement_id INTEGER NOT NULL REFERENCES measurements(id),
   name           TEXT NOT NULL,   -- dram_bytes_read, gflops, ...
   value          REAL,            -- NULL when not finite
@@ -162,7 +185,7 @@ CREATE TABLE metrics (
 ) WITHOUT ROWID;
 
 -- Schema changes applied to this file, and where the copy made before each one is.
-CREATE TABLE schema_migrations (
+CREATE TABLE IF NOT EXISTS schema_migrations (
   version      INTEGER PRIMARY KEY,
   applied_at   TEXT NOT NULL,
   tool_version TEXT NOT NULL DEFAULT '',
@@ -170,7 +193,7 @@ CREATE TABLE schema_migrations (
 );
 
 -- Every measurement with its names resolved: what `ktune db export` writes.
-CREATE VIEW results AS
+CREATE VIEW IF NOT EXISTS results AS
 SELECT m.id AS measurement_id, m.session_id, m.seq, s.uid AS session_uid, s.origin,
        k.family AS kernel, k.variant, k.source_hash, p.family AS problem_family, p.dtype,
        p.shape AS problem, d.id AS device_id, d.backend, d.name AS device, d.architecture,
@@ -180,7 +203,7 @@ SELECT m.id AS measurement_id, m.session_id, m.seq, s.uid AS session_uid, s.orig
        m.max_error, m.cost_ms, m.registers, m.shared_bytes, m.stack_bytes, m.spill_store_bytes,
        m.spill_load_bytes, m.const_bytes, m.theoretical_occupancy, m.occupancy_limiter,
        m.cpu_baseline, m.cpu_baseline_ms, m.cpu_baseline_ms / m.median_ms AS speedup_over_cpu,
-       m.created_at
+       m.created_at, m.rank_ms
 FROM measurements m
 JOIN sessions s ON s.id = m.session_id
 JOIN configurations c ON c.id = m.configuration_id
@@ -188,11 +211,12 @@ JOIN kernels k ON k.id = c.kernel_id
 JOIN problems p ON p.id = m.problem_id
 JOIN devices d ON d.id = m.device_id;
 
--- The fastest correct configuration of every problem on every device: one index seek per
+-- The best correct configuration of every problem on every device (by rank_ms): one index seek per
 -- (problem, device) pair, so `WHERE problem = ...` stays fast however many measurements there are.
-CREATE VIEW best AS
+CREATE VIEW IF NOT EXISTS best AS
 SELECT k.family AS kernel, p.shape AS problem, p.dtype, d.name AS device, d.id AS device_id,
        d.architecture, c.canonical AS config, m.median_ms, m.ci_low_ms, m.ci_high_ms, m.runs,
+       m.rank_ms,
        m.cpu_baseline_ms / m.median_ms AS speedup_over_cpu, m.id AS measurement_id,
        m.session_id, m.created_at
 FROM problems p
@@ -200,13 +224,13 @@ CROSS JOIN devices d  -- CROSS JOIN fixes this join order for SQLite's planner
 CROSS JOIN measurements m ON m.id = (
   SELECT x.id FROM measurements x
   WHERE x.problem_id = p.id AND x.device_id = d.id AND x.outcome = 'correct'
-    AND x.median_ms IS NOT NULL
-  ORDER BY x.median_ms, x.id LIMIT 1)
+    AND x.rank_ms IS NOT NULL
+  ORDER BY x.rank_ms, x.id LIMIT 1)
 CROSS JOIN configurations c ON c.id = m.configuration_id
 CROSS JOIN kernels k ON k.id = c.kernel_id;
 
 -- Schema 1's table, as a view, so that queries written against it keep working.
-CREATE VIEW evaluations AS
+CREATE VIEW IF NOT EXISTS evaluations AS
 SELECT id, session_id, (SELECT canonical FROM configurations WHERE id = configuration_id) AS config,
        outcome, message, median_ms, ci_low_ms, ci_high_ms, samples_ms, compile_ms, max_error,
        created_at

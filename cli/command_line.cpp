@@ -1,0 +1,123 @@
+#include "cli/command_line.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/output.hpp"
+
+namespace ktune::cli {
+namespace {}  // namespace
+
+CommandLine::CommandLine(std::string path, std::string usage)
+    : path_(std::move(path)), usage_(std::move(usage)) {}
+
+void CommandLine::add(OptionGroup& group) {
+  group.declare(options_);
+  groups_.push_back(&group);
+}
+
+bool CommandLine::parse(const std::vector<std::string>& args) {
+  options_.add_options()("help,h", "show this help and exit");
+  try {
+    po::command_line_parser parser(args);
+    parser.options(options_).positional(positional_);
+    po::store(parser.run(), values_);
+    if (values_.count("help")) {
+      std::cout << "Usage: " << usage_ << "\n\n" << options_ << "\n";
+      return false;
+    }
+    po::notify(values_);
+  } catch (const po::error& e) {
+    throw UsageError(fmt::format("{}: {} (see {} --help)", path_, e.what(), path_));
+  }
+  for (auto* group : groups_)
+    group->check(*this);
+  return true;
+}
+
+bool CommandLine::given(const char* name) const {
+  return values_.count(name) && !values_[name].defaulted();
+}
+
+po::typed_value<std::string>* integer_semantic(std::function<void(std::int64_t)> store,
+                                               std::string flag, std::int64_t min,
+                                               std::int64_t max) {
+  return po::value<std::string>()->notifier([store, flag, min, max](const std::string& text) {
+    const std::string range = max == std::numeric_limits<std::int64_t>::max()
+                                  ? fmt::format("an integer >= {}", min)
+                                  : fmt::format("an integer from {} to {}", min, max);
+    std::int64_t value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || (ec != std::errc() && ec != std::errc::result_out_of_range) || ptr != end)
+      throw UsageError(fmt::format("{} {}: not an integer (accepted: {})", flag, text, range));
+    if (ec == std::errc::result_out_of_range || value < min || value > max)
+      throw UsageError(fmt::format("{} {}: out of range (accepted: {})", flag, text, range));
+    store(value);
+  });
+}
+
+po::typed_value<std::string>* seed_value(std::uint64_t* target, std::string flag) {
+  return po::value<std::string>()
+      ->notifier([target, flag](const std::string& text) {
+        std::uint64_t value = 0;
+        const auto* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (text.empty() || ec != std::errc() || ptr != end)
+          throw UsageError(
+              fmt::format("{} {}: not a seed (accepted: an integer from 0 to 18446744073709551615)",
+                          flag, text));
+        *target = value;
+      })
+      ->default_value(std::to_string(*target));
+}
+
+po::typed_value<std::string>* real_value(double* target, std::string flag, double min,
+                                         bool inclusive, NoDefault) {
+  return po::value<std::string>()->notifier(
+      [target, flag, min, inclusive](const std::string& text) {
+        double value = 0;
+        const auto* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        const std::string accepted =
+            fmt::format("accepted: a number {} {}", inclusive ? ">=" : ">", shortest(min));
+        if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value))
+          throw UsageError(fmt::format("{} {}: not a number ({})", flag, text, accepted));
+        if (inclusive ? value < min : value <= min)
+          throw UsageError(fmt::format("{} {}: out of range ({})", flag, text, accepted));
+        *target = value;
+      });
+}
+
+po::typed_value<std::string>* real_value(double* target, std::string flag, double min,
+                                         bool inclusive) {
+  return real_value(target, std::move(flag), min, inclusive, no_default)
+      ->default_value(shortest(*target));
+}
+
+void check_text(const std::string& text, const std::string& flag,
+                const std::vector<std::string>& accepted) {
+  const std::string list = fmt::format("{}", fmt::join(accepted, ", "));
+  if (text.empty())
+    throw UsageError(
+        fmt::format("{}: empty{}", flag, accepted.empty() ? "" : " (accepted: " + list + ")"));
+  if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), text) == accepted.end())
+    throw UsageError(fmt::format("{} {}: unknown value (accepted: {})", flag, text, list));
+}
+
+po::typed_value<std::string>* text_value(std::string* target, std::string flag,
+                                         std::vector<std::string> accepted) {
+  auto* semantic =
+      po::value<std::string>()->notifier([target, flag, accepted](const std::string& text) {
+        check_text(text, flag, accepted);
+        *target = text;
+      });
+  if (!target->empty()) semantic->default_value(*target);
+  return semantic;
+}
+
+}  // namespace ktune::cli

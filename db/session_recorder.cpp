@@ -1,0 +1,64 @@
+#include "db/session_recorder.hpp"
+
+#include "db/ids.hpp"
+
+namespace ktune::db {
+
+std::vector<ParamValue> typed_values(const Space& space, const Config& config) {
+  std::vector<ParamValue> values;
+  for (std::size_t i = 0; i < space.params().size() && i < config.values.size(); ++i) {
+    const auto& p = space.params()[i];
+    const auto kind = p.kind == Param::Kind::boolean  ? ParamValue::Kind::boolean
+                      : p.kind == Param::Kind::choice ? ParamValue::Kind::choice
+                                                      : ParamValue::Kind::integer;
+    values.push_back({p.name, kind, config.values[i], p.format(config.values[i])});
+  }
+  return values;
+}
+
+SessionRecorder::SessionRecorder(Store& store, std::optional<std::int64_t> resume)
+    : store_(store), resume_(resume) {}
+
+void SessionRecorder::session_begun(const tuner::SessionPlan& plan) {
+  if (resume_) {
+    session_ = *resume_;
+    store_.reopen_session(session_);
+    return;
+  }
+  SessionRecord record;
+  record.kernel = plan.kernel;
+  record.problem = plan.problem;
+  record.device = plan.device;
+  record.strategy = plan.strategy;
+  record.seed = plan.seed;
+  record.tool_version = plan.tool_version;
+  record.source_hash = plan.source_hash;
+  if (plan.budget.evaluations) record.budget_evaluations = *plan.budget.evaluations;
+  record.budget_seconds = plan.budget.seconds;
+  record.space_size = plan.space_size;
+  record.settings = plan.settings;
+  record.command = plan.command;
+  session_ = store_.begin_session(record);
+}
+
+void SessionRecorder::evaluation_recorded(const Space& space, const Config& config,
+                                          const Evaluation& evaluation) {
+  store_.record(session_, space.canonical(config), evaluation,
+                RecordExtras{typed_values(space, config), baseline_});
+}
+
+void SessionRecorder::finalists_measured(const Space& space,
+                                         std::span<const tuner::FinalistRun> finalists,
+                                         bool remeasured) {
+  std::vector<FinalistRecord> records;
+  for (const auto& f : finalists)
+    records.push_back(
+        {space.canonical(f.config), typed_values(space, f.config), f.samples_ms, f.time});
+  store_.record_finalists(session_, records, remeasured);
+}
+
+void SessionRecorder::session_ended(SessionStatus status) {
+  store_.end_session(session_, status);
+}
+
+}  // namespace ktune::db
