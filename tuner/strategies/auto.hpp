@@ -22,6 +22,7 @@ inline BayesianOptions auto_options() {
   BayesianOptions options;
   options.local_every = 2;
   options.local_top = 5;
+  options.candidates = 4096;
   return options;
 }
 
