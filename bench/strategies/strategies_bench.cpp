@@ -7,7 +7,8 @@
 // replays that run through the methodology's time budget.
 //
 //   strategies_bench [--seeds 50] [--strategies auto,random,...] [--datasets a.json.gz,...]
-//                    [--budget N] [--jobs 1] [--markdown FILE] [--csv FILE] [--no-score]
+//                    [--budget N] [--jobs 1] [--markdown FILE] [--csv FILE]
+//                    [--score-seeds N] (seeds for the score; default: --seeds; 0: no score)
 //                    [--restrict EXPR]   (a sub-space of each dataset: a landscape not tuned on)
 //
 // BENCH_TRACE=SEED prints that seed's evaluations (ratio to the optimum, configuration).
@@ -136,7 +137,7 @@ int main(int argc, char** argv) {
   std::optional<std::size_t> budget_override;
   std::vector<std::string> strategies{"auto", "bayes", "genetic", "annealing", "random"};
   std::vector<std::string> files = bench::default_datasets();
-  bool with_score = true;
+  std::optional<std::size_t> score_seeds;
   std::string markdown, csv;
   std::vector<std::string> restricts;
   for (int i = 1; i < argc; ++i) {
@@ -158,8 +159,8 @@ int main(int argc, char** argv) {
       strategies = bench::split_list(value());
     else if (arg == "--datasets")
       files = bench::split_list(value());
-    else if (arg == "--no-score")
-      with_score = false;
+    else if (arg == "--score-seeds")
+      score_seeds = std::stoul(value());
     else if (arg == "--markdown")
       markdown = value();
     else if (arg == "--csv")
@@ -169,7 +170,7 @@ int main(int argc, char** argv) {
     else {
       std::cerr << "strategies_bench: unknown option " << arg
                 << " (accepted: --seeds, --jobs, --budget, --strategies, --datasets, --markdown, "
-                   "--csv, --restrict, --no-score)\n";
+                   "--csv, --restrict, --score-seeds)\n";
       return 2;
     }
   }
@@ -188,7 +189,7 @@ int main(int argc, char** argv) {
     Dataset d = bench::load_recorded_space(file, restricts);
     if (budget_override) d.budget = *budget_override;
     std::optional<bench::MethodologyScore> methodology;
-    if (with_score) methodology.emplace(d);
+    if (score_seeds.value_or(seeds) > 0) methodology.emplace(d);
     std::cerr << fmt::format("{}: {} points, optimum {:.4f} ms, budget {}\n", d.name,
                              d.index->size(), d.optimum, d.budget);
     if (methodology)
@@ -219,12 +220,13 @@ int main(int argc, char** argv) {
         // fitting uses points up to 10% past the end).
         bench::LaneOptions lane;
         lane.seconds = 1.1 * methodology->end_seconds();
-        std::vector<std::vector<bench::TracePoint>> traces(seeds);
+        const std::size_t runs_for_score = score_seeds.value_or(seeds);
+        std::vector<std::vector<bench::TracePoint>> traces(runs_for_score);
         std::atomic<std::size_t> next_trace{0};
         std::vector<std::thread> tracers;
         for (std::size_t j = 0; j < jobs; ++j)
           tracers.emplace_back([&] {
-            for (std::size_t s; (s = next_trace++) < seeds;)
+            for (std::size_t s; (s = next_trace++) < runs_for_score;)
               traces[s] = bench::replay_lanes(d, name, s + 1, lane).trace;
           });
         for (auto& t : tracers)
