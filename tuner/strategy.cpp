@@ -50,6 +50,16 @@ const std::vector<Entry>& entries() {
 
 }  // namespace
 
+std::vector<Config> Strategy::propose(std::size_t n) {
+  std::vector<Config> batch;
+  while (batch.size() < n) {
+    auto config = next();
+    if (!config) break;
+    batch.push_back(std::move(*config));
+  }
+  return batch;
+}
+
 const std::vector<std::string>& strategy_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> n;

@@ -3,9 +3,12 @@
 // Session and ReplayEvaluator, as `ktune tune --backend replay` runs it) until the best found
 // is within 2% of the file's optimum or the budget is spent. Evaluations are counted as a
 // user pays for them: unique configurations evaluated, failed ones included, no default-first.
+// Next to it, the score of Willemsen et al. (methodology_score.hpp) over the same seeds, from
+// replays that run through the methodology's time budget.
 //
 //   strategies_bench [--seeds 50] [--strategies auto,random,...] [--datasets a.json.gz,...]
 //                    [--budget N] [--jobs 1] [--markdown FILE] [--csv FILE]
+//                    [--score-seeds N] (seeds for the score; default: --seeds; 0: no score)
 //                    [--restrict EXPR]   (a sub-space of each dataset: a landscape not tuned on)
 //
 // BENCH_TRACE=SEED prints that seed's evaluations (ratio to the optimum, configuration).
@@ -14,7 +17,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -27,7 +29,9 @@
 
 #include <fmt/format.h>
 
-#include "profiles/replay/dataset_reader.hpp"
+#include "bench/strategies/methodology_score.hpp"
+#include "bench/strategies/recorded_space.hpp"
+#include "bench/strategies/replay_lanes.hpp"
 #include "profiles/replay/replay_evaluator.hpp"
 #include "tuner/session.hpp"
 #include "tuner/strategy.hpp"
@@ -46,26 +50,7 @@ struct RunResult {
   std::size_t evaluations = 0;
 };
 
-struct Dataset {
-  std::string name;
-  RecordedDataset data;
-  Space space;
-  std::shared_ptr<const SpaceIndex> index;
-  double optimum = 0;
-  std::size_t budget = 0;
-};
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) items.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return items;
-}
+using Dataset = bench::RecordedSpace;
 
 RunResult run_once(const Dataset& d, const std::string& strategy_name, std::uint64_t seed,
                    std::size_t budget) {
@@ -151,9 +136,8 @@ int main(int argc, char** argv) {
   std::size_t seeds = 50, jobs = 1;
   std::optional<std::size_t> budget_override;
   std::vector<std::string> strategies{"auto", "bayes", "genetic", "annealing", "random"};
-  std::vector<std::string> files{"gemm_RTX_2080_Ti.json.gz", "convolution_A4000.json.gz",
-                                 "convolution_legacy_RTX_2080_Ti.json.gz",
-                                 "convolution_A100_T4.json.gz"};
+  std::vector<std::string> files = bench::default_datasets();
+  std::optional<std::size_t> score_seeds;
   std::string markdown, csv;
   std::vector<std::string> restricts;
   for (int i = 1; i < argc; ++i) {
@@ -172,9 +156,11 @@ int main(int argc, char** argv) {
     else if (arg == "--budget")
       budget_override = std::stoul(value());
     else if (arg == "--strategies")
-      strategies = split(value());
+      strategies = bench::split_list(value());
     else if (arg == "--datasets")
-      files = split(value());
+      files = bench::split_list(value());
+    else if (arg == "--score-seeds")
+      score_seeds = std::stoul(value());
     else if (arg == "--markdown")
       markdown = value();
     else if (arg == "--csv")
@@ -184,7 +170,7 @@ int main(int argc, char** argv) {
     else {
       std::cerr << "strategies_bench: unknown option " << arg
                 << " (accepted: --seeds, --jobs, --budget, --strategies, --datasets, --markdown, "
-                   "--csv, --restrict)\n";
+                   "--csv, --restrict, --score-seeds)\n";
       return 2;
     }
   }
@@ -197,29 +183,18 @@ int main(int argc, char** argv) {
   }
   std::string table =
       "| dataset | strategy | reached 5% | median evals to 2% | to 5% | to 10% | median simulated "
-      "s "
-      "to 5% | random/5 | wall s per run |\n|---|---|---|---|---|---|---|---|---|\n";
+      "s to 5% | random/5 | score (Willemsen et al.) | wall s per run |\n"
+      "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& file : files) {
-    Dataset d;
-    std::filesystem::path path = file;
-    if (!path.has_parent_path()) path = std::filesystem::path(KTUNE_DATASETS_DIR) / file;
-    d.name = path.filename().string();
-    d.name = d.name.substr(0, d.name.find(".json"));
-    d.data = profiles::replay::read_dataset(path);
-    d.space = profiles::replay::dataset_space(d.data);
-    for (const auto& r : restricts)
-      d.space.add_constraint(r);
-    d.index = std::make_shared<const SpaceIndex>(d.space, d.space.enumerate());
-    // The optimum of the (possibly restricted) space.
-    profiles::replay::ReplayEvaluator lookup(d.data);
-    d.optimum = std::numeric_limits<double>::infinity();
-    for (const auto& c : d.index->configs())
-      if (const auto* e = lookup.entry(c); e && e->time_ms)
-        d.optimum = std::min(d.optimum, *e->time_ms);
-    d.budget = budget_override ? *budget_override
-                               : (d.name.find("gemm") != std::string::npos ? 1000 : 500);
+    Dataset d = bench::load_recorded_space(file, restricts);
+    if (budget_override) d.budget = *budget_override;
+    std::optional<bench::MethodologyScore> methodology;
+    if (score_seeds.value_or(seeds) > 0) methodology.emplace(d);
     std::cerr << fmt::format("{}: {} points, optimum {:.4f} ms, budget {}\n", d.name,
                              d.index->size(), d.optimum, d.budget);
+    if (methodology)
+      std::cerr << fmt::format("  methodology time budget: {:.0f} s to {:.0f} s\n",
+                               methodology->start_seconds(), methodology->end_seconds());
     double random_median = std::numeric_limits<double>::quiet_NaN();
     // Random search first: the others are compared with its median.
     std::vector<std::string> order = strategies;
@@ -239,6 +214,25 @@ int main(int argc, char** argv) {
         });
       for (auto& w : workers)
         w.join();
+      std::string score = "-";
+      if (methodology) {
+        // Replays through the methodology's time budget (and a little beyond, as its curve
+        // fitting uses points up to 10% past the end).
+        bench::LaneOptions lane;
+        lane.seconds = 1.1 * methodology->end_seconds();
+        const std::size_t runs_for_score = score_seeds.value_or(seeds);
+        std::vector<std::vector<bench::TracePoint>> traces(runs_for_score);
+        std::atomic<std::size_t> next_trace{0};
+        std::vector<std::thread> tracers;
+        for (std::size_t j = 0; j < jobs; ++j)
+          tracers.emplace_back([&] {
+            for (std::size_t s; (s = next_trace++) < runs_for_score;)
+              traces[s] = bench::replay_lanes(d, name, s + 1, lane).trace;
+          });
+        for (auto& t : tracers)
+          t.join();
+        score = fmt::format("{:.3f}", methodology->score(traces));
+      }
       if (name == "random") {
         std::vector<double> to5;
         for (auto& r : runs)
@@ -269,8 +263,8 @@ int main(int argc, char** argv) {
                                 : c5.median_evals <= random_median / 5 ? std::string("yes")
                                                                        : std::string("no");
       const std::string row = fmt::format(
-          "| {} | {} | {:.0f}% | {} | {} | {} | {} | {} | {:.2f} |\n", d.name, name,
-          100 * c5.success, c2.evals, c5.evals, c10.evals, c5.seconds, fifth, median(wall));
+          "| {} | {} | {:.0f}% | {} | {} | {} | {} | {} | {} | {:.2f} |\n", d.name, name,
+          100 * c5.success, c2.evals, c5.evals, c10.evals, c5.seconds, fifth, score, median(wall));
       table += row;
       std::cerr << row << std::flush;
     }

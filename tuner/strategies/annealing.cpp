@@ -14,18 +14,18 @@ bool AnnealingStrategy::accept(std::size_t candidate) {
   return rng().chance(std::exp(-worse / temperature_));
 }
 
-std::size_t AnnealingStrategy::propose() {
-  if (!current_) return seen().random_unvisited(rng());
+std::size_t AnnealingStrategy::choose() {
+  if (!current_) return random_free();
   for (int attempt = 0; attempt < options_.free_moves; ++attempt) {
     const auto neighbours = index().neighbours(*current_, Neighbourhood::hamming);
     if (neighbours.empty()) break;
     const std::size_t candidate = neighbours[rng().below(neighbours.size())];
-    if (!seen().visited(candidate)) return candidate;
+    if (!taken(candidate)) return candidate;
     if (accept(candidate)) current_ = candidate;  // a known point: moving there is free
   }
   // Boxed in by evaluated points: start again somewhere new.
   current_.reset();
-  return seen().random_unvisited(rng());
+  return random_free();
 }
 
 void AnnealingStrategy::told(std::size_t point) {

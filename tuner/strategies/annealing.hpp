@@ -24,7 +24,7 @@ class AnnealingStrategy final : public IndexedStrategy {
   std::string name() const override { return "annealing"; }
 
  protected:
-  std::size_t propose() override;
+  std::size_t choose() override;
   void told(std::size_t point) override;
 
  private:

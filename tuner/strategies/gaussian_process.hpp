@@ -1,54 +1,51 @@
 #pragma once
-// A Gaussian-process regression surrogate: Matern-5/2 kernel with one length scale per
+// A Gaussian process's kernel and its hyperparameters: Matern-5/2 with one length scale per
 // dimension (ARD), a signal variance and a noise variance, fitted by maximising the log
-// marginal likelihood (Adam on the log hyperparameters, analytic gradient). Targets are
-// standardised internally; predictions come back in the caller's units.
+// marginal likelihood of standardised targets (Adam on the log hyperparameters, analytic
+// gradient). Conditioning on data is the Surrogate's (surrogate.hpp), which keeps the
+// posterior up to date point by point instead of refactorising it for every proposal.
 #include <Eigen/Dense>
+#include <utility>
 
 namespace ktune::tuner {
 
 class GaussianProcess {
  public:
+  using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   struct Hyper {
     Eigen::VectorXd log_lengthscales;  // per input dimension
     double log_signal = 0;             // log of the signal variance (standardised targets)
     double log_noise = -6;             // log of the noise variance (standardised targets)
   };
 
-  // Sets the training data; refits the hyperparameters when `optimise` (from the current ones,
-  // or defaults on first use or when the dimension changed). Rows of X are inputs in [0, 1].
-  void fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, bool optimise, int iterations = 30);
+  // Refits the hyperparameters to targets `y` at rows `X` (inputs in [0, 1]), starting from
+  // the current ones (defaults on first use or when the dimension changed).
+  void optimise(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, int iterations = 30);
 
-  // The posterior at rows Xs, in two steps so that callers compute deviations selectively: the
-  // cross-covariance Ks, then the mean (mean_from) and standard deviations (sd_from) from it.
-  Eigen::MatrixXd cross_covariance(const Eigen::MatrixXd& Xs) const {
-    return covariance(Xs, X_, hyper_);
-  }
-  Eigen::VectorXd mean_from(const Eigen::MatrixXd& Ks) const {
-    return (Ks * alpha_).array() * y_scale_ + y_mean_;
-  }
-  // Standard deviations for rows of a cross-covariance matrix.
-  Eigen::VectorXd sd_from(const Eigen::MatrixXd& Ks) const;
-  // The prior standard deviation: no posterior deviation exceeds it.
-  double prior_sd() const { return std::exp(0.5 * hyper_.log_signal) * y_scale_; }
-
-  bool fitted() const { return fitted_; }
+  bool has_hyper() const { return hyper_.log_lengthscales.size() > 0; }
   const Hyper& hyper() const { return hyper_; }
-  // Log marginal likelihood of the standardised targets under `hyper`, and its gradient.
-  double log_likelihood(const Hyper& hyper, Eigen::VectorXd* gradient) const;
+  void set_hyper(const Hyper& hyper) { hyper_ = hyper; }
+  double signal() const { return std::exp(hyper_.log_signal); }
+  double noise() const { return std::exp(hyper_.log_noise); }
+  // What inputs are multiplied by before distances are taken.
+  Eigen::RowVectorXd inverse_lengthscales() const {
+    return (-hyper_.log_lengthscales.array()).exp().matrix().transpose();
+  }
+  // The kernel between two inputs already multiplied by inverse_lengthscales().
+  double scaled_covariance(const double* a, const double* b, Eigen::Index dims) const;
+  // The kernel of squared scaled distances, in place.
+  void covariance_of_squared(Eigen::Ref<Eigen::ArrayXd> r2) const;
+
+  // Log marginal likelihood of standardised targets `y` at `X` under `hyper`, and its gradient
+  // (length scales, signal, noise; all with respect to the logs).
+  static double log_likelihood(const Hyper& hyper, const Eigen::MatrixXd& X,
+                               const Eigen::VectorXd& y, Eigen::VectorXd* gradient);
 
  private:
-  Eigen::MatrixXd covariance(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B,
-                             const Hyper& hyper) const;
-  void factorise();
-
-  Eigen::MatrixXd X_;
-  Eigen::VectorXd y_;  // standardised
-  double y_mean_ = 0, y_scale_ = 1;
   Hyper hyper_;
-  Eigen::LLT<Eigen::MatrixXd> llt_;
-  Eigen::VectorXd alpha_;
-  bool fitted_ = false;
 };
+
+// Mean and scale that standardise `y` (scale 1 for constant targets).
+std::pair<double, double> standardisation(const Eigen::VectorXd& y);
 
 }  // namespace ktune::tuner

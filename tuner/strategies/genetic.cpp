@@ -86,9 +86,9 @@ void GeneticStrategy::breed() {
     const std::size_t a = select();
     const std::size_t b = select();
     const std::size_t c = child(a, b);
-    if (!seen().visited(c)) {
+    if (!taken(c)) {
       if (planned.insert(c).second) queue_.push_back(c);
-    } else if (c != a && c != b) {
+    } else if (seen().visited(c) && c != a && c != b) {
       pool_.push_back(c);
     }
   }
@@ -98,13 +98,13 @@ void GeneticStrategy::breed() {
   }
 }
 
-std::size_t GeneticStrategy::propose() {
-  while (!queue_.empty() && seen().visited(queue_.front()))
+std::size_t GeneticStrategy::choose() {
+  while (!queue_.empty() && taken(queue_.front()))
     queue_.pop_front();
   if (queue_.empty()) breed();
-  while (!queue_.empty() && seen().visited(queue_.front()))
+  while (!queue_.empty() && taken(queue_.front()))
     queue_.pop_front();
-  if (queue_.empty()) return seen().random_unvisited(rng());
+  if (queue_.empty()) return random_free();
   const std::size_t p = queue_.front();
   queue_.pop_front();
   return p;

@@ -23,7 +23,7 @@ class GeneticStrategy final : public IndexedStrategy {
   std::string name() const override { return "genetic"; }
 
  protected:
-  std::size_t propose() override;
+  std::size_t choose() override;
   void told(std::size_t point) override { pool_.push_back(point); }
 
  private:

@@ -1,5 +1,6 @@
 #pragma once
-// Random search without replacement: every proposal a uniformly random point not yet evaluated.
+// Random search without replacement: every proposal a uniformly random point not yet evaluated
+// (nor pending).
 #include "tuner/strategies/indexed_strategy.hpp"
 
 namespace ktune::tuner {
@@ -10,7 +11,7 @@ class RandomStrategy final : public IndexedStrategy {
   std::string name() const override { return "random"; }
 
  protected:
-  std::size_t propose() override { return seen().random_unvisited(rng()); }
+  std::size_t choose() override { return random_free(); }
 };
 
 }  // namespace ktune::tuner

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/error.hpp"
@@ -141,6 +142,116 @@ TEST(Strategies, AcceptPointsTheyDidNotPropose) {
       s->tell(*next, evaluator.evaluate(*next));
       told.insert(*next);
     }
+  }
+}
+
+// Several devices: `batch` proposals out at a time, told in a scrambled order (one of the
+// pending ones, chosen by the step number), until `budget` were told. Returns the proposals
+// in the order they were made. With `prepare`, prepare() is called before every tell.
+std::vector<Config> run_batched(const std::string& name, std::uint64_t seed, std::size_t batch,
+                                std::size_t budget, bool prepare = false) {
+  const Space space = test::synthetic_space();
+  auto s = make_strategy(name, space, space.enumerate(), seed);
+  test::SyntheticEvaluator evaluator(space);
+  std::vector<Config> proposed, pending;
+  for (std::size_t told = 0; told < budget; ++told) {
+    for (auto& c : s->propose(batch - pending.size())) {
+      proposed.push_back(c);
+      pending.push_back(std::move(c));
+    }
+    if (pending.empty()) break;
+    if (prepare) s->prepare();
+    const std::size_t pick = (told * 7 + 3) % pending.size();
+    s->tell(pending[pick], evaluator.evaluate(pending[pick]));
+    pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(pick));
+  }
+  return proposed;
+}
+
+TEST(StrategyBatches, ProposalsAreFreshAndNeverRepeatedWhilePending) {
+  const Space space = test::synthetic_space();
+  const auto valid = space.enumerate();
+  for (const auto& name : strategy_names()) {
+    auto s = make_strategy(name, space, valid, 4);
+    test::SyntheticEvaluator evaluator(space);
+    std::set<Config> told, out;
+    for (std::size_t i = 0; i < valid.size() && told.size() < 12; i += 5) {
+      s->tell(valid[i], evaluator.evaluate(valid[i]));
+      told.insert(valid[i]);
+    }
+    auto first = s->propose(6);
+    auto second = s->propose(4);  // nothing told in between
+    ASSERT_EQ(first.size(), 6u) << name;
+    ASSERT_EQ(second.size(), 4u) << name;
+    first.insert(first.end(), second.begin(), second.end());
+    for (const auto& c : first) {
+      if (name != "exhaustive") {
+        EXPECT_FALSE(told.contains(c)) << name;
+      }
+      EXPECT_TRUE(out.insert(c).second) << name << " proposed twice: " << space.canonical(c);
+    }
+    // Told in reverse order; what comes next is new.
+    for (auto it = first.rbegin(); it != first.rend(); ++it)
+      s->tell(*it, evaluator.evaluate(*it));
+    for (const auto& c : s->propose(8))
+      EXPECT_FALSE(out.contains(c)) << name;
+  }
+}
+
+TEST(StrategyBatches, EveryStrategyCoversTheSpaceOnceInBatches) {
+  const Space space = test::synthetic_space();
+  const auto valid = space.enumerate();
+  for (const auto& name : strategy_names()) {
+    const auto proposed = run_batched(name, 2, 4, valid.size() + 10);
+    EXPECT_EQ(proposed.size(), valid.size()) << name;
+    EXPECT_EQ(std::set<Config>(proposed.begin(), proposed.end()).size(), valid.size()) << name;
+  }
+}
+
+TEST(StrategyBatches, NothingIsLeftWhenTheRestIsPending) {
+  const Space space = test::synthetic_space();
+  const auto valid = space.enumerate();
+  for (const auto& name : strategy_names()) {
+    auto s = make_strategy(name, space, valid, 1);
+    test::SyntheticEvaluator evaluator(space);
+    auto all = s->propose(valid.size() + 5);
+    EXPECT_EQ(all.size(), valid.size()) << name;
+    EXPECT_FALSE(s->next()) << name;
+    EXPECT_TRUE(s->propose(3).empty()) << name;
+    for (const auto& c : all)
+      s->tell(c, evaluator.evaluate(c));
+    EXPECT_FALSE(s->next()) << name;
+  }
+}
+
+TEST(StrategyBatches, DeterministicBySeed) {
+  for (const auto& name : strategy_names()) {
+    const auto a = run_batched(name, 42, 4, 60);
+    EXPECT_EQ(a, run_batched(name, 42, 4, 60)) << name;
+    if (name != "exhaustive") {
+      EXPECT_NE(a, run_batched(name, 43, 4, 60)) << name << " ignores its seed";
+    }
+  }
+}
+
+TEST(StrategyBatches, PrepareNeverChangesWhatIsProposed) {
+  for (const auto& name : strategy_names())
+    for (std::size_t batch : {1, 4}) {
+      EXPECT_EQ(run_batched(name, 9, batch, 120, false), run_batched(name, 9, batch, 120, true))
+          << name << " batch " << batch;
+    }
+}
+
+TEST(StrategyBatches, SearchingStrategiesStillFindTheOptimumInBatches) {
+  const Space space = test::synthetic_space();
+  const Config best = optimum(space);
+  for (const char* name : {"auto", "bayes", "genetic", "annealing"}) {
+    std::size_t found = 0;
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      const auto proposed = run_batched(name, seed, 4, 150);
+      if (std::find(proposed.begin(), proposed.end(), best) != proposed.end()) ++found;
+    }
+    EXPECT_GE(found, 4u) << name << " found the optimum in " << found << " of 5 runs";
   }
 }
 
