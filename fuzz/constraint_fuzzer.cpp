@@ -22,7 +22,7 @@ constexpr const char* kKnown =
 
 std::optional<Resolved> resolve(std::string_view name) {
   static const std::map<std::string, std::size_t, std::less<>> kSlots{
-      {"BM", 0}, {"BN", 1}, {"BK", 2}, {"TM", 3},  {"TN", 4},     {"VW", 5},
+      {"BM", 0}, {"BN", 1}, {"BK", 2}, {"TM", 3},  {"TN", 4},      {"VW", 5},
       {"SA", 6}, {"SB", 7}, {"DB", 8}, {"PAD", 9}, {"UNROLL", 10}, {"MINB", 11}};
   static const std::map<std::string, std::int64_t, std::less<>> kConstants{
       {"max_threads", 1024},

@@ -20,7 +20,8 @@ namespace {
 const std::filesystem::path& work_dir() {
   static const std::filesystem::path dir = [] {
     const std::filesystem::path shm = "/dev/shm";
-    const auto base = std::filesystem::is_directory(shm) ? shm : std::filesystem::temp_directory_path();
+    const auto base =
+        std::filesystem::is_directory(shm) ? shm : std::filesystem::temp_directory_path();
     std::string pattern = (base / "ktune-fuzz-db-XXXXXX").string();
     if (!mkdtemp(pattern.data())) std::abort();
     std::atexit([] { std::filesystem::remove_all(work_dir()); });

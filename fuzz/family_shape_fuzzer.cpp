@@ -25,8 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         shape.input_elements() >= (std::int64_t{1} << 31) ||
         shape.filter_elements() >= (std::int64_t{1} << 31))
       std::abort();
-    if (!(parse_conv_shape(shape.problem().canonical()).problem() == shape.problem()))
-      std::abort();
+    if (!(parse_conv_shape(shape.problem().canonical()).problem() == shape.problem())) std::abort();
   });
   return 0;
 }

@@ -20,8 +20,7 @@ inline std::string_view text_of(const std::uint8_t* data, std::size_t size) {
 
 inline void check_message(const char* what) {
   const std::string_view message(what);
-  if (message.empty() || message.find('\n') != std::string_view::npos ||
-      invalid_utf8_at(message)) {
+  if (message.empty() || message.find('\n') != std::string_view::npos || invalid_utf8_at(message)) {
     std::fprintf(stderr, "bad error message (empty, several lines or not UTF-8): %s\n", what);
     std::abort();
   }

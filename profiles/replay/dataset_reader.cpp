@@ -248,9 +248,10 @@ RecordedDataset read_t4(const Field& doc, const std::string& source) {
   const auto results = doc.at("results").elements();
   std::vector<std::pair<std::string, Field>> named;
   for (const auto& r : results)
-    for (const auto& [name, value] : r.at("configuration").members())
-      if (std::none_of(named.begin(), named.end(), [&](const auto& n) { return n.first == name; }))
-        named.emplace_back(name, value);
+    for (const auto& member : r.at("configuration").members())
+      if (std::none_of(named.begin(), named.end(),
+                       [&](const auto& n) { return n.first == member.first; }))
+        named.push_back(member);
   std::vector<std::string> names;
   for (const auto& [name, field] : named) {
     if (name.empty()) field.fail("a parameter needs a name");
