@@ -374,7 +374,9 @@ std::int64_t Expression::eval(int index, std::span<const std::int64_t> slots) co
       if (a == kMin && b == -1) return n.op == Op::mod ? 0 : overflow();
       if (n.op == Op::div) return a / b;
       if (n.op == Op::mod) return a % b;
-      if (__builtin_add_overflow(a, b - 1, &r)) return overflow();
+      std::int64_t b_minus_1 = 0;
+      if (__builtin_sub_overflow(b, 1, &b_minus_1) || __builtin_add_overflow(a, b_minus_1, &r))
+        return overflow();
       return r / b;
     }
     case Op::lt:

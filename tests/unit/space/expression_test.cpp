@@ -75,6 +75,8 @@ TEST(Expression, OverflowIsADomainErrorNeverACrash) {
   EXPECT_THROW(eval(min + " / -1"), std::domain_error);  // was SIGFPE
   EXPECT_EQ(eval(min + " % -1"), 0);                     // was SIGFPE too
   EXPECT_THROW(eval("ceil_div(9223372036854775807, 2)"), std::domain_error);
+  // Found by fuzz/constraint_fuzzer: the divisor's b - 1 overflowed too.
+  EXPECT_THROW(eval("ceil_div(-BM, " + min + ")"), std::domain_error);
   EXPECT_EQ(eval(min + " + 1 < 0"), 1);
   EXPECT_EQ(eval("ceil_div(BM, 5)"), 13);
   const std::vector<std::int64_t> extreme{std::numeric_limits<std::int64_t>::max(), 4, 2, 1};
