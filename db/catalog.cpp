@@ -1,12 +1,15 @@
 #include "db/catalog.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "db/ids.hpp"
 #include "db/json.hpp"
 
@@ -66,21 +69,54 @@ std::vector<ParamValue> parse_canonical(std::string_view canonical) {
 }
 
 std::vector<std::pair<std::string, std::int64_t>> parse_shape_text(std::string_view shape) {
-  auto pairs = split_pairs(shape);
+  constexpr std::size_t kMaxLength = 1024;
+  constexpr std::string_view kExpected =
+      "expected NAME=SIZE,... with names of letters, digits and '_' and sizes of 0 or more, e.g. "
+      "m=256,n=256,k=256";
+  if (shape.size() > kMaxLength)
+    throw UsageError(fmt::format("shape of {} characters is too long (at most {}; {})",
+                                 shape.size(), kMaxLength, kExpected));
+  if (const auto bad = invalid_utf8_at(shape))
+    throw UsageError(fmt::format("shape is not UTF-8 text (byte 0x{:02X} at column {}; {})",
+                                 static_cast<unsigned char>(shape[*bad]), *bad + 1, kExpected));
+  const std::string shown = printable(shape);
+  auto fail = [&](const std::string& what) {
+    throw UsageError(fmt::format("shape '{}': {} ({})", shown, what, kExpected));
+  };
+  auto is_name = [](std::string_view name) {
+    auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; };
+    return !name.empty() && letter(name.front()) &&
+           std::all_of(name.begin(), name.end(), [&](char c) {
+             return letter(c) || std::isdigit(static_cast<unsigned char>(c));
+           });
+  };
   std::vector<std::pair<std::string, std::int64_t>> dims;
-  if (pairs) {
-    for (auto& [name, text] : *pairs) {
-      auto number = parse_integer(text);
-      if (!number) {
-        pairs.reset();
-        break;
-      }
-      dims.emplace_back(name, *number);
-    }
+  if (shape.empty()) return dims;
+  std::size_t start = 0;
+  while (start <= shape.size()) {
+    auto comma = shape.find(',', start);
+    if (comma == std::string_view::npos) comma = shape.size();
+    const auto item = shape.substr(start, comma - start);
+    start = comma + 1;
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0)
+      fail(fmt::format("'{}' is not NAME=SIZE", printable(item)));
+    const auto name = item.substr(0, eq);
+    const auto text = item.substr(eq + 1);
+    if (!is_name(name)) fail(fmt::format("'{}' is not a name", printable(name)));
+    for (const auto& [seen, size] : dims)
+      if (seen == name) fail(fmt::format("'{}' is given twice", name));
+    std::int64_t value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec == std::errc::result_out_of_range && ptr == end)
+      fail(fmt::format("{}={} is too large (at most {})", name, text,
+                       std::numeric_limits<std::int64_t>::max()));
+    if (ec != std::errc() || ptr != end || text.empty())
+      fail(fmt::format("'{}' is not a size", printable(text)));
+    if (value < 0) fail(fmt::format("{}={} is negative", name, value));
+    dims.emplace_back(std::string(name), value);
   }
-  if (!pairs)
-    throw UsageError(
-        fmt::format("shape '{}': expected NAME=SIZE,... (e.g. m=256,n=256,k=256)", shape));
   return dims;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 #include "db/ids.hpp"
 #include "db/json.hpp"
 #include "db/sqlite.hpp"
@@ -30,7 +31,7 @@ int read_user_version(const Connection& c) {
   int status = sqlite3_prepare_v2(c.handle(), "PRAGMA user_version", -1, &raw, nullptr);
   if (status == SQLITE_OK) status = sqlite3_step(raw);
   const int version = status == SQLITE_ROW ? sqlite3_column_int(raw, 0) : 0;
-  const std::string why = sqlite3_errmsg(c.handle());
+  const std::string why = printable(sqlite3_errmsg(c.handle()));
   sqlite3_finalize(raw);
   if (status == SQLITE_ROW) return version;
   if ((status & 0xff) == SQLITE_CORRUPT)

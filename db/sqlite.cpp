@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 
 namespace ktune::db {
 
@@ -21,10 +22,11 @@ Connection::Connection(const std::string& path, Mode mode) : path_(path) {
   }
   const int status = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (status != SQLITE_OK) {
-    std::string reason = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(status);
+    // SQLite's messages may quote a damaged file's bytes: keep them one line of UTF-8.
+    std::string reason = printable(db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(status));
     sqlite3_close(db_);
     db_ = nullptr;
-    throw Error(fmt::format("cannot open database '{}': {}", path, reason));
+    throw Error(fmt::format("cannot open database '{}': {}", printable(path), reason));
   }
   sqlite3_extended_result_codes(db_, 1);
 }
@@ -40,24 +42,26 @@ Connection::~Connection() {
 
 void Connection::check(int status, std::string_view what) const {
   if (status == SQLITE_OK || status == SQLITE_ROW || status == SQLITE_DONE) return;
-  const std::string reason = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(status);
+  // SQLite's messages may quote a damaged file's bytes: keep them one line of UTF-8.
+  const std::string reason = printable(db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(status));
+  const std::string path = printable(path_);
   switch (status & 0xff) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       throw Error(
           fmt::format("database '{}' is damaged ({}: {}); restore it from a copy, or see "
                       "what is left with ktune db check",
-                      path_, what, reason));
+                      path, what, reason));
     case SQLITE_READONLY:
-      throw Error(fmt::format("database '{}' is read-only ({}: {})", path_, what, reason));
+      throw Error(fmt::format("database '{}' is read-only ({}: {})", path, what, reason));
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw Error(fmt::format("database '{}' stayed locked by another process ({}: {})", path_,
-                              what, reason));
+      throw Error(fmt::format("database '{}' stayed locked by another process ({}: {})", path, what,
+                              reason));
     case SQLITE_FULL:
-      throw Error(fmt::format("database '{}': the disk is full ({})", path_, what));
+      throw Error(fmt::format("database '{}': the disk is full ({})", path, what));
     default:
-      throw Error(fmt::format("database '{}': {}: {}", path_, what, reason));
+      throw Error(fmt::format("database '{}': {}: {}", path, what, reason));
   }
 }
 

@@ -158,7 +158,9 @@ std::string hash_text(std::string_view text);
 // one, else text). Throws ktune::UsageError for text that is not NAME=VALUE,...
 std::vector<ParamValue> parse_canonical(std::string_view canonical);
 
-// Parses a canonical shape "m=256,n=256,k=256" into named sizes. Throws ktune::UsageError.
+// Parses a canonical shape "m=256,n=256,k=256" into named sizes: names of letters, digits and
+// '_', each once, sizes of 0 or more, at most 1024 characters of UTF-8 ("" is no sizes). Throws
+// ktune::UsageError saying what is wrong.
 std::vector<std::pair<std::string, std::int64_t>> parse_shape_text(std::string_view shape);
 
 }  // namespace ktune::db

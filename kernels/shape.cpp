@@ -5,9 +5,12 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 
 namespace ktune::kernels {
 namespace {
+
+constexpr std::size_t kMaxShapeLength = 256;
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && text.front() == ' ')
@@ -19,17 +22,28 @@ std::string_view trim(std::string_view text) {
 
 }  // namespace
 
+void check_shape_text(std::string_view text, std::string_view syntax) {
+  if (text.size() > kMaxShapeLength)
+    throw UsageError(fmt::format("shape of {} characters is too long (at most {}; expected {})",
+                                 text.size(), kMaxShapeLength, syntax));
+  if (const auto bad = invalid_utf8_at(text))
+    throw UsageError(
+        fmt::format("shape is not UTF-8 text (byte 0x{:02X} at column {}; expected {})",
+                    static_cast<unsigned char>(text[*bad]), *bad + 1, syntax));
+}
+
 std::int64_t parse_integer(std::string_view text, std::string_view what, std::int64_t minimum,
                            std::int64_t limit) {
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   const char* kind = minimum > 0 ? "a positive integer" : "an integer";
+  const std::string shown = printable(text);
   if (text.empty() || ec == std::errc::invalid_argument || end != text.data() + text.size())
-    throw UsageError(fmt::format("{}: '{}' is not {}", what, text, kind));
+    throw UsageError(fmt::format("{}: '{}' is not {}", what, shown, kind));
   if (ec == std::errc::result_out_of_range || value > limit)
-    throw UsageError(fmt::format("{}: {} is too large (at most {})", what, text, limit));
+    throw UsageError(fmt::format("{}: {} is too large (at most {})", what, shown, limit));
   if (value < minimum)
-    throw UsageError(fmt::format("{}: must be at least {}, got {}", what, minimum, text));
+    throw UsageError(fmt::format("{}: must be at least {}, got {}", what, minimum, shown));
   return value;
 }
 
@@ -39,6 +53,8 @@ std::int64_t parse_positive(std::string_view text, std::string_view what, std::i
 
 std::vector<std::int64_t> parse_dims(std::string_view text, std::size_t count,
                                      std::string_view syntax) {
+  check_shape_text(text, syntax);
+  const std::string shown = printable(text);
   std::vector<std::int64_t> dims;
   std::size_t start = 0;
   for (;;) {
@@ -46,19 +62,21 @@ std::vector<std::int64_t> parse_dims(std::string_view text, std::size_t count,
     const std::string_view part =
         text.substr(start, end == std::string_view::npos ? text.npos : end - start);
     if (dims.size() == count)
-      throw UsageError(fmt::format("{}: too many sizes (expected {})", text, syntax));
-    dims.push_back(
-        parse_positive(part, fmt::format("{} (expected {})", text, syntax), std::int64_t{1} << 30));
+      throw UsageError(fmt::format("shape '{}': too many sizes (expected {})", shown, syntax));
+    dims.push_back(parse_positive(part, fmt::format("shape '{}' (expected {})", shown, syntax),
+                                  std::int64_t{1} << 30));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
   if (dims.size() != count)
-    throw UsageError(fmt::format("{}: expected {} sizes ({})", text, count, syntax));
+    throw UsageError(fmt::format("shape '{}': expected {} sizes ({})", shown, count, syntax));
   return dims;
 }
 
 ParsedFields parse_fields(std::string_view text, std::span<const FieldSpec> fields,
                           std::string_view syntax) {
+  check_shape_text(text, syntax);
+  const std::string shown = printable(text);
   ParsedFields parsed;
   for (const auto& f : fields)
     parsed.values.push_back(f.default_value);
@@ -75,21 +93,23 @@ ParsedFields parse_fields(std::string_view text, std::span<const FieldSpec> fiel
     if (!item.empty() || end != text.size() || start != 0) {
       const auto eq = item.find('=');
       if (eq == std::string_view::npos)
-        throw UsageError(
-            fmt::format("{}: expected key=value, found '{}' (expected {})", text, item, syntax));
+        throw UsageError(fmt::format("shape '{}': expected key=value, found '{}' (expected {})",
+                                     shown, printable(item), syntax));
       const std::string_view key = trim(item.substr(0, eq));
       std::size_t slot = fields.size();
       for (std::size_t i = 0; i < fields.size(); ++i)
         if (fields[i].name == key) slot = i;
       if (slot == fields.size())
-        throw UsageError(fmt::format("{}: unknown key '{}' (accepted: {}; expected {})", text, key,
-                                     names, syntax));
+        throw UsageError(fmt::format("shape '{}': unknown key '{}' (accepted: {}; expected {})",
+                                     shown, printable(key), names, syntax));
       if (parsed.given[slot])
-        throw UsageError(fmt::format("{}: key '{}' given twice (expected {})", text, key, syntax));
+        throw UsageError(
+            fmt::format("shape '{}': key '{}' given twice (expected {})", shown, key, syntax));
       const auto& f = fields[slot];
       try {
-        parsed.values[slot] = parse_integer(trim(item.substr(eq + 1)),
-                                            fmt::format("{}: {}", text, key), f.minimum, f.limit);
+        parsed.values[slot] =
+            parse_integer(trim(item.substr(eq + 1)), fmt::format("shape '{}': {}", shown, key),
+                          f.minimum, f.limit);
       } catch (const UsageError& e) {
         throw UsageError(fmt::format("{} (expected {})", e.what(), syntax));
       }
@@ -101,7 +121,7 @@ ParsedFields parse_fields(std::string_view text, std::span<const FieldSpec> fiel
   for (std::size_t i = 0; i < fields.size(); ++i)
     if (fields[i].required && !parsed.given[i])
       throw UsageError(
-          fmt::format("{}: missing key '{}' (expected {})", text, fields[i].name, syntax));
+          fmt::format("shape '{}': missing key '{}' (expected {})", shown, fields[i].name, syntax));
   return parsed;
 }
 

@@ -9,6 +9,10 @@
 
 namespace ktune::kernels {
 
+// Refuses a shape text longer than 256 characters or not UTF-8 (UsageError ending with `syntax`);
+// parse_dims and parse_fields check their text so, parsers check the whole text first.
+void check_shape_text(std::string_view text, std::string_view syntax);
+
 // Parses `count` positive integers separated by 'x' ("256x256x256"). Throws UsageError naming the
 // bad part and `syntax`.
 std::vector<std::int64_t> parse_dims(std::string_view text, std::size_t count,

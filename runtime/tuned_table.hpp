@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,7 +44,12 @@ TunedTable collect_tuned(const db::Store& store, std::string_view kernel,
 std::vector<std::pair<std::string, std::string>> split_config(std::string_view config);
 
 nlohmann::ordered_json to_json(const TunedTable& table);
-// Throws UsageError naming the file and what is wrong with it.
+// Throws UsageError naming the file, the field (and its entry) and what is wrong with it: a
+// missing, empty or oversized file, text that is not UTF-8 or not JSON, nesting deeper than 64
+// levels, another format or a newer version, a value of the wrong type or out of range (times
+// greater than 0, sizes and ids 0 or more), a configuration that is not NAME=VALUE,...
 TunedTable read_tuned_table(const std::filesystem::path& path);
+// The same from the file's bytes; `source` names it in errors and in TunedTable::source.
+TunedTable parse_tuned_table(std::string_view text, const std::string& source);
 
 }  // namespace ktune::runtime

@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  clang-15  # the fuzz harnesses (libFuzzer comes with it, in libclang-common-15-dev)
 )
 
 missing=()

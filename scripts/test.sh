@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (and all that .ci/run does): install what is missing, build with
-# warnings as errors, run the whole test suite with CTest. Tests that need a GPU report
-# "skipped" on machines without one.
+# warnings as errors, run the whole test suite with CTest, then a few seconds of each fuzz
+# harness. Tests that need a GPU report "skipped" on machines without one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,3 +9,7 @@ cd "$(dirname "$0")/.."
 cmake --preset ci >/dev/null
 cmake --build --preset ci
 ctest --preset ci -j "$(nproc)"
+# A short smoke of every fuzz harness (clang, libFuzzer; docs/RELIABILITY.md).
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+ctest --preset fuzz -j "$(nproc)"

@@ -2,12 +2,38 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "core/utf8.hpp"
+
 namespace ktune {
 namespace {
+
+// Limits that keep parsing and evaluation (both recursive) far from the end of the stack, whatever
+// the text: longer texts and deeper nesting are refused, never a crash.
+constexpr std::size_t kMaxLength = 4096;
+constexpr int kMaxDepth = 256;
+
+// The text as a message quotes it: whole when short, else the part around `column` (1-based).
+std::string excerpt(std::string_view text, std::size_t column) {
+  constexpr std::size_t kShown = 80;
+  if (text.size() <= kShown) return printable(text);
+  std::size_t start = column > kShown / 2 ? column - 1 - kShown / 2 : 0;
+  start = std::min(start, text.size() - kShown);
+  std::size_t end = start + kShown;
+  auto continuation = [&](std::size_t i) {
+    return (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80;
+  };
+  while (start > 0 && continuation(start))  // cut between characters
+    --start;
+  while (end < text.size() && continuation(end))
+    ++end;
+  return (start > 0 ? "..." : "") + printable(text.substr(start, end - start)) +
+         (end < text.size() ? "..." : "");
+}
 
 struct Token {
   enum class Kind { number, name, op, end } kind;
@@ -16,14 +42,23 @@ struct Token {
   std::size_t column = 1;  // 1-based
 };
 
-std::vector<Token> tokenize(std::string_view text, std::string_view whole) {
+std::vector<Token> tokenize(std::string_view text) {
   static constexpr std::string_view kTwoChar[] = {"==", "!=", "<=", ">=", "&&", "||"};
   static constexpr std::string_view kOneChar = "+-*/%<>!()?:,";
+  if (text.size() > kMaxLength)
+    throw ExpressionError(fmt::format("constraint of {} characters is too long (at most {})",
+                                      text.size(), kMaxLength),
+                          kMaxLength + 1);
+  if (const auto bad = invalid_utf8_at(text))
+    throw ExpressionError(fmt::format("constraint is not UTF-8 text (byte 0x{:02X} at column {})",
+                                      static_cast<unsigned char>(text[*bad]), *bad + 1),
+                          *bad + 1);
   std::vector<Token> tokens;
   std::size_t i = 0;
   auto fail = [&](const std::string& what, std::size_t at) -> void {
-    throw ExpressionError(fmt::format("constraint '{}': {} at column {}", whole, what, at + 1),
-                          at + 1);
+    throw ExpressionError(
+        fmt::format("constraint '{}': {} at column {}", excerpt(text, at + 1), what, at + 1),
+        at + 1);
   };
   while (i < text.size()) {
     const char c = text[i];
@@ -60,7 +95,10 @@ std::vector<Token> tokenize(std::string_view text, std::string_view whole) {
         }
       }
       if (matched) continue;
-      if (kOneChar.find(c) == std::string_view::npos) fail(fmt::format("unexpected '{}'", c), i);
+      if (kOneChar.find(c) == std::string_view::npos)
+        fail(fmt::format("unexpected '{}'",
+                         printable(text.substr(i, utf8_length(static_cast<unsigned char>(c))))),
+             i);
       tokens.push_back({Token::Kind::op, std::string(1, c), 0, i + 1});
       ++i;
     }
@@ -75,7 +113,7 @@ std::vector<Token> tokenize(std::string_view text, std::string_view whole) {
 class ExpressionParser {
  public:
   ExpressionParser(std::string_view text, const Resolver& resolve, std::string_view known)
-      : text_(text), resolve_(resolve), known_(known), tokens_(tokenize(text, text)) {}
+      : text_(text), resolve_(resolve), known_(known), tokens_(tokenize(text)) {}
 
   Expression parse() {
     if (tokens_.front().kind == Token::Kind::end) fail("empty expression", tokens_.front());
@@ -109,15 +147,40 @@ class ExpressionParser {
     }
   }
   [[noreturn]] void fail(const std::string& what, const Token& at) const {
-    throw ExpressionError(fmt::format("constraint '{}': {} at column {}", text_, what, at.column),
-                          at.column);
+    throw ExpressionError(
+        fmt::format("constraint '{}': {} at column {}", excerpt(text_, at.column), what, at.column),
+        at.column);
   }
+  [[noreturn]] void too_deep() const {
+    fail(fmt::format("nested too deep (at most {} levels of parentheses and operators)", kMaxDepth),
+         peek());
+  }
+  // Each node's depth bounds the recursion of evaluate() and to_cpp() over it.
   int add(Op op, std::int64_t value = 0, int a = -1, int b = -1, int c = -1) {
+    int depth = 0;
+    for (int child : {a, b, c})
+      if (child >= 0) depth = std::max(depth, depths_[static_cast<std::size_t>(child)]);
+    if (depth + 1 > kMaxDepth) too_deep();
     expr_.nodes_.push_back({op, value, a, b, c});
+    depths_.push_back(depth + 1);
     return static_cast<int>(expr_.nodes_.size()) - 1;
   }
+  // Bounds the parser's own recursion: parentheses, prefix operators and ?: branches.
+  class Nesting {
+   public:
+    explicit Nesting(ExpressionParser& parser) : parser_(parser) {
+      if (++parser_.nesting_ > kMaxDepth) parser_.too_deep();
+    }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+    ~Nesting() { --parser_.nesting_; }
+
+   private:
+    ExpressionParser& parser_;
+  };
 
   int ternary() {
+    const Nesting nesting(*this);
     int cond = logical_or();
     if (accept("?")) {
       int then = ternary();
@@ -190,6 +253,7 @@ class ExpressionParser {
     }
   }
   int unary() {
+    const Nesting nesting(*this);
     if (accept("!")) return add(Op::not_, 0, unary());
     if (accept("-")) return add(Op::neg, 0, unary());
     if (accept("+")) return unary();
@@ -257,6 +321,8 @@ class ExpressionParser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   Expression expr_;
+  std::vector<int> depths_;  // of each node of expr_
+  int nesting_ = 0;
   std::vector<std::size_t> slots_;
 };
 
@@ -273,29 +339,45 @@ std::int64_t Expression::eval(int index, std::span<const std::int64_t> slots) co
   const Node& n = nodes_[static_cast<std::size_t>(index)];
   auto A = [&] { return eval(n.a, slots); };
   auto B = [&] { return eval(n.b, slots); };
+  // Signed overflow is undefined behaviour, and INT64_MIN / -1 traps: a value out of range makes
+  // the point fail the constraint, as a division by zero does.
+  auto overflow = [&]() -> std::int64_t {
+    throw std::domain_error("integer overflow in '" + text_ + "'");
+  };
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  std::int64_t r = 0;
   switch (n.op) {
     case Op::constant:
       return n.value;
     case Op::slot:
       return slots[static_cast<std::size_t>(n.value)];
-    case Op::neg:
-      return -A();
+    case Op::neg: {
+      const std::int64_t a = A();
+      return a == kMin ? overflow() : -a;
+    }
     case Op::not_:
       return A() == 0;
     case Op::add:
-      return A() + B();
+      if (__builtin_add_overflow(A(), B(), &r)) return overflow();
+      return r;
     case Op::sub:
-      return A() - B();
+      if (__builtin_sub_overflow(A(), B(), &r)) return overflow();
+      return r;
     case Op::mul:
-      return A() * B();
+      if (__builtin_mul_overflow(A(), B(), &r)) return overflow();
+      return r;
     case Op::div:
     case Op::mod:
     case Op::ceil_div: {
       const std::int64_t a = A(), b = B();
       if (b == 0) throw std::domain_error("division by zero in '" + text_ + "'");
+      if (a == kMin && b == -1) return n.op == Op::mod ? 0 : overflow();
       if (n.op == Op::div) return a / b;
       if (n.op == Op::mod) return a % b;
-      return (a + b - 1) / b;
+      std::int64_t b_minus_1 = 0;
+      if (__builtin_sub_overflow(b, 1, &b_minus_1) || __builtin_add_overflow(a, b_minus_1, &r))
+        return overflow();
+      return r / b;
     }
     case Op::lt:
       return A() < B();
@@ -319,8 +401,10 @@ std::int64_t Expression::eval(int index, std::span<const std::int64_t> slots) co
       return std::min(A(), B());
     case Op::max:
       return std::max(A(), B());
-    case Op::abs:
-      return std::abs(A());
+    case Op::abs: {
+      const std::int64_t a = A();
+      return a == kMin ? overflow() : std::abs(a);
+    }
   }
   return 0;
 }

@@ -37,11 +37,13 @@ using Resolver = std::function<std::optional<Resolved>(std::string_view name)>;
 
 class Expression {
  public:
-  // Throws ExpressionError. `known_names` only feeds the error message for unknown names.
+  // Throws ExpressionError, also for a text longer than 4096 characters, nested deeper than 256
+  // levels or not UTF-8. `known_names` only feeds the error message for unknown names.
   static Expression parse(std::string_view text, const Resolver& resolve,
                           std::string_view known_names = {});
 
-  // Evaluates over slot values. Division or modulo by zero throws std::domain_error.
+  // Evaluates over slot values. Division or modulo by zero and results beyond int64 throw
+  // std::domain_error.
   std::int64_t evaluate(std::span<const std::int64_t> slots) const;
   bool holds(std::span<const std::int64_t> slots) const { return evaluate(slots) != 0; }
 

@@ -46,6 +46,7 @@ ConvShape ConvShape::of(const Problem& p) {
 }
 
 ConvShape parse_conv_shape(std::string_view text) {
+  check_shape_text(text, kConvSyntax);
   const ConvShape d;
   static const std::vector<FieldSpec> kFields{
       {"n", d.n}, {"c", d.c}, {"h", d.h},           {"w", d.w},        {"k", d.k},

@@ -12,8 +12,8 @@
 #include "core/error.hpp"
 #include "core/outcome.hpp"
 #include "kernels/matmul/matmul_baseline.hpp"
+#include "kernels/matmul/matmul_shape.hpp"
 #include "kernels/random_values.hpp"
-#include "kernels/shape.hpp"
 #include "kernels/sources.hpp"
 #include "kernels/verify.hpp"
 
@@ -21,8 +21,6 @@ namespace ktune::kernels {
 namespace {
 
 constexpr float kAlpha = 1.0f;
-constexpr std::string_view kSyntax =
-    "MxNxK or MxNxK,beta=1 (also m=M,n=N,k=K[,beta=0|1]), e.g. 1024x1024x1024";
 
 // The geometry of the default configuration: the first that the device can run. Big devices get
 // 64x64 tiles with 4x4 per thread; small ones smaller blocks.
@@ -61,28 +59,10 @@ class MatmulFamily final : public Family {
     return "fp32 C = alpha*A*B + beta*C, row-major: block and register tiling, shared-memory "
            "staging, vector loads, double buffering";
   }
-  std::string shape_syntax() const override { return std::string(kSyntax); }
+  std::string shape_syntax() const override { return std::string(kMatmulSyntax); }
 
-  Problem parse_shape(std::string_view text) const override {
-    const auto comma = text.find(',');
-    const std::string_view head = text.substr(0, comma);
-    if (head.find('=') != std::string_view::npos) {
-      static const std::vector<FieldSpec> kFields{{"m", 0, 1, kMaxDim, true},
-                                                  {"n", 0, 1, kMaxDim, true},
-                                                  {"k", 0, 1, kMaxDim, true},
-                                                  {"beta", 0, 0, 1, false}};
-      const auto f = parse_fields(text, kFields, kSyntax);
-      return make_problem(f.values[0], f.values[1], f.values[2], f.values[3]);
-    }
-    const auto dims = parse_dims(head, 3, kSyntax);
-    std::int64_t beta = 0;
-    if (comma != std::string_view::npos) {
-      static const std::vector<FieldSpec> kTail{{"beta", 0, 0, 1, false}};
-      beta = parse_fields(text.substr(comma + 1), kTail, kSyntax).values[0];
-    }
-    return make_problem(dims[0], dims[1], dims[2], beta);
-  }
-  Problem default_problem() const override { return make_problem(1024, 1024, 1024, 0); }
+  Problem parse_shape(std::string_view text) const override { return parse_matmul_shape(text); }
+  Problem default_problem() const override { return matmul_problem(1024, 1024, 1024, 0); }
 
   Space space(const Problem& problem, const DeviceInfo& device) const override {
     Bindings bindings = size_bindings(launch(), problem);
@@ -204,16 +184,9 @@ class MatmulFamily final : public Family {
   }
 
  private:
-  static constexpr std::int64_t kMaxDim = std::int64_t{1} << 30;  // index arithmetic stays in int32
   static constexpr std::int64_t kDefaultBk = 8;
 
   static std::int64_t beta(const Problem& p) { return p.find("beta").value_or(0); }
-
-  static Problem make_problem(std::int64_t m, std::int64_t n, std::int64_t k, std::int64_t beta) {
-    Problem p{"matmul", {{"m", m}, {"n", n}, {"k", k}}, "f32"};
-    if (beta != 0) p.dims.emplace_back("beta", beta);  // beta = 0 keeps the plain canonical text
-    return p;
-  }
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "db/queries.hpp"
 #include "db_test_support.hpp"
 
@@ -383,6 +384,29 @@ TEST(Schema, OverwrittenPagesAreAClearErrorNeverACrash) {
   EXPECT_NE(why, "(no error)");
   EXPECT_TRUE(why.find("damaged") != std::string::npos || why.find("check:") != std::string::npos)
       << why;
+}
+
+TEST(Schema, DamagedSchemaTextGivesAOneLineUtf8Error) {
+  // Found by fuzz/database_fuzzer: SQLite's message quotes the damaged schema, bytes and all.
+  TempDir dir;
+  const auto path = dir / "r.db";
+  fill(path, 1);
+  {
+    Connection c(path.string());
+    c.execute("PRAGMA writable_schema = ON");
+    c.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE TABLE metrics (a) ''' || char(10) || X'FF' || "
+        "'''' WHERE name = 'metrics'");
+  }
+  for (const auto access : {Store::Access::read_only, Store::Access::read_write}) {
+    const auto why = error_of([&] {
+      auto store = Store::open_existing(path, access);
+      store.sessions();
+    });
+    EXPECT_NE(why.find("is damaged"), std::string::npos) << why;
+    EXPECT_EQ(why.find('\n'), std::string::npos) << why;
+    EXPECT_FALSE(invalid_utf8_at(why)) << why;
+  }
 }
 
 }  // namespace

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
+#include <string>
 #include <vector>
+
+#include "core/utf8.hpp"
 
 namespace ktune::tuner {
 namespace {
@@ -59,6 +63,65 @@ TEST(Expression, RecordsTheSlotsItUses) {
 TEST(Expression, DivisionByZeroIsADomainError) {
   EXPECT_THROW(eval("BM / (TM - 4)"), std::domain_error);
   EXPECT_THROW(eval("BM % 0"), std::domain_error);
+}
+
+TEST(Expression, OverflowIsADomainErrorNeverACrash) {
+  const std::string min = "(-9223372036854775807 - 1)";
+  EXPECT_THROW(eval("9223372036854775807 + 1"), std::domain_error);
+  EXPECT_THROW(eval(min + " - 1"), std::domain_error);
+  EXPECT_THROW(eval("4294967296 * 4294967296"), std::domain_error);
+  EXPECT_THROW(eval("-" + min), std::domain_error);
+  EXPECT_THROW(eval("abs" + min), std::domain_error);
+  EXPECT_THROW(eval(min + " / -1"), std::domain_error);  // was SIGFPE
+  EXPECT_EQ(eval(min + " % -1"), 0);                     // was SIGFPE too
+  EXPECT_THROW(eval("ceil_div(9223372036854775807, 2)"), std::domain_error);
+  // Found by fuzz/constraint_fuzzer: the divisor's b - 1 overflowed too.
+  EXPECT_THROW(eval("ceil_div(-BM, " + min + ")"), std::domain_error);
+  EXPECT_EQ(eval(min + " + 1 < 0"), 1);
+  EXPECT_EQ(eval("ceil_div(BM, 5)"), 13);
+  const std::vector<std::int64_t> extreme{std::numeric_limits<std::int64_t>::max(), 4, 2, 1};
+  EXPECT_THROW(eval("BM * TM", extreme), std::domain_error);
+  EXPECT_EQ(eval("BM / TM > 0", extreme), 1);
+}
+
+// A refusal that is a one-line ExpressionError of UTF-8 text containing `fragment`.
+void expect_refused(const std::string& text, const char* fragment) {
+  try {
+    Expression::parse(text, resolver());
+    FAIL() << "parsed " << text.size() << " characters";
+  } catch (const ExpressionError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(fragment), std::string::npos) << message.substr(0, 300);
+    EXPECT_EQ(message.find('\n'), std::string::npos);
+    EXPECT_FALSE(invalid_utf8_at(message)) << message.substr(0, 300);
+    EXPECT_LT(message.size(), 400u) << message.substr(0, 300);
+  }
+}
+
+TEST(Expression, DeepNestingIsRefusedNeverAStackOverflow) {
+  // The two inputs crashed with a segfault (exit 139, nothing printed).
+  expect_refused(std::string(10000, '(') + "BM" + std::string(10000, ')') + ">0", "too");
+  expect_refused(std::string(100000, '!') + "1", "too");
+  expect_refused(std::string(300, '(') + "BM" + std::string(300, ')') + ">0", "too deep");
+  expect_refused(std::string(300, '!') + "1", "too deep");
+  expect_refused(std::string(300, '-') + "1", "too deep");
+  std::string chain = "1";
+  for (int i = 0; i < 1000; ++i)
+    chain += "+1";
+  expect_refused(chain, "too deep");
+  EXPECT_EQ(eval(std::string(50, '(') + "BM" + std::string(50, ')')), 64);
+}
+
+TEST(Expression, LongTextIsRefused) {
+  std::string text = "BM > 0";
+  while (text.size() <= 5000)
+    text += " && BM > 0";
+  expect_refused(text, "too long");
+}
+
+TEST(Expression, TextThatIsNotUtf8IsRefusedWithoutEchoingIt) {
+  expect_refused("BM > \xff", "UTF-8");
+  expect_refused("BM \xc3\x97 2", "unexpected '\xc3\x97'");  // a whole character, U+00D7
 }
 
 struct BadCase {

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <zlib.h>
+
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include "core/error.hpp"
@@ -111,6 +114,114 @@ TEST(DatasetReader, BadFilesAreUsageErrors) {
   }
   TempFile missing_param(R"({"tune_params_keys": ["a"], "cache": {"1": {"time": 1.0}}})");
   EXPECT_THROW(read_dataset(missing_param.path()), UsageError);
+}
+
+// The message of the UsageError that `read` throws ("(no error)" when it throws none). Any other
+// exception escapes and fails the test, as it would reach the CLI as an "internal error".
+std::string refusal(const std::function<void()>& read) {
+  try {
+    read();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::string refusal_of(const std::string& text) {
+  TempFile f(text);
+  return refusal([&] { read_dataset(f.path()); });
+}
+
+// A Kernel Tuner file with one entry "16,2" whose fields after the parameters are `fields`.
+std::string kernel_tuner(const std::string& fields, const std::string& problem_size = "[64, 64]") {
+  return R"({"device_name": "GPU", "kernel_name": "k", "problem_size": )" + problem_size +
+         R"(, "tune_params_keys": ["a", "b"], "cache": {"16,2": {"a": 16, "b": 2, )" + fields +
+         "}}}";
+}
+
+// Checks a refusal names what it should and says what is accepted, in one line.
+void expect_refusal(const std::string& message, std::initializer_list<const char*> fragments) {
+  EXPECT_NE(message, "(no error)");
+  for (const char* fragment : fragments)
+    EXPECT_NE(message.find(fragment), std::string::npos)
+        << "no '" << fragment << "' in: " << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  EXPECT_EQ(message.find("json.exception"), std::string::npos) << message;
+}
+
+TEST(DatasetReader, ImpossibleTimesAreRefusedNamingTheEntryAndField) {
+  expect_refusal(refusal_of(kernel_tuner(R"("time": -3, "times": [-3, -3, -3])")),
+                 {"'16,2'", "time", "-3", "greater than 0"});
+  expect_refusal(refusal_of(kernel_tuner(R"("time": 2.5, "times": [2.5, -3])")),
+                 {"'16,2'", "times", "-3"});
+  expect_refusal(refusal_of(kernel_tuner(R"("time": 0, "times": [])")), {"'16,2'", "time"});
+  expect_refusal(refusal_of(kernel_tuner(R"("time": 2.5, "times": [1e308])")),
+                 {"'16,2'", "times", "at most"});
+  expect_refusal(refusal_of(kernel_tuner(R"("time": -1e308)")), {"'16,2'", "time"});
+  expect_refusal(refusal_of(kernel_tuner(R"("time": 2.5, "compile_time": -1)")),
+                 {"'16,2'", "compile_time", "0 or more"});
+}
+
+TEST(DatasetReader, NumberOverflowIsRefusedNamingTheField) {
+  expect_refusal(refusal_of(kernel_tuner(R"("time": 1e999)")), {"'16,2'", "time", "1e999"});
+}
+
+TEST(DatasetReader, ImpossibleProblemSizesAreRefused) {
+  expect_refusal(refusal_of(kernel_tuner(R"("time": 2.5)", "[99999999999999999999, -5]")),
+                 {"problem_size[0]", "1e+20", "from 1 to"});  // was stored as INT64_MIN
+  expect_refusal(refusal_of(kernel_tuner(R"("time": 2.5)", "[64, -5]")), {"problem_size", "-5"});
+  expect_refusal(refusal_of(kernel_tuner(R"("time": 2.5)", "[0, 5]")), {"problem_size", "0"});
+  expect_refusal(refusal_of(kernel_tuner(R"("time": 2.5)", "[64, \"x\"]")),
+                 {"problem_size", "\"x\""});
+  TempFile one(kernel_tuner(R"("time": 2.5)", "4096"));
+  EXPECT_EQ(read_dataset(one.path()).problem_size, (std::vector<std::int64_t>{4096}));
+}
+
+TEST(DatasetReader, TypeErrorsNameTheField) {
+  expect_refusal(refusal_of(R"({"device_name": 5, "tune_params_keys": [], "cache": {}})"),
+                 {"device_name", "text"});
+  expect_refusal(refusal_of(R"({"tune_params_keys": "a", "cache": {}})"), {"tune_params_keys"});
+  expect_refusal(refusal_of(R"({"tune_params_keys": ["a"], "cache": [1]})"), {"cache"});
+  expect_refusal(refusal_of(R"({"schema_version": "1.0.0", "results": 5})"), {"results"});
+  expect_refusal(
+      refusal_of(
+          R"({"schema_version": "1.0.0", "results": [{"configuration": {"a": 1}, "measurements": [5]}]})"),
+      {"results[0]", "measurements"});
+}
+
+TEST(DatasetReader, TruncatedGzipSaysSo) {
+  TempFile plain(kernel_tuner(R"("time": 2.5)"));
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("ktune-ds-" + std::to_string(::getpid()) + "-cut.json.gz");
+  {
+    std::ifstream in(plain.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    gzFile out = gzopen(path.c_str(), "wb");
+    gzwrite(out, text.data(), static_cast<unsigned>(text.size()));
+    gzclose(out);
+  }
+  EXPECT_EQ(read_dataset(path).entries.size(), 1u);
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 12);
+  expect_refusal(refusal([&] { read_dataset(path); }), {"truncated"});
+  std::filesystem::remove(path);
+}
+
+TEST(DatasetReader, DirectoriesAndEmptyFilesSaySo) {
+  const auto dir = std::filesystem::temp_directory_path();
+  expect_refusal(refusal([&] { read_dataset(dir); }), {"a directory"});
+  expect_refusal(refusal([&] { read_dataset("/dev/null"); }), {"empty"});
+  expect_refusal(refusal([&] { read_dataset("/nonexistent/file.json"); }), {"no such file"});
+}
+
+TEST(DatasetReader, TextThatIsNotUtf8IsRefusedAtTheDoor) {
+  const auto message = refusal_of("{\"device_name\": \"GPU\xff\", \"cache\": {}}");
+  expect_refusal(message, {"UTF-8"});
+  EXPECT_EQ(message.find('\xff'), std::string::npos);
+}
+
+TEST(DatasetReader, DeeplyNestedJsonIsRefused) {
+  expect_refusal(refusal_of(std::string(100000, '[') + std::string(100000, ']')),
+                 {"nested", "deep"});
 }
 
 }  // namespace
