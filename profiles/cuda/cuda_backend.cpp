@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "profiles/cuda/cuda_api.hpp"
 #include "profiles/cuda/cuda_device.hpp"
 
 namespace ktune::profiles::cuda {
@@ -21,8 +22,8 @@ class CudaBackend final : public Backend {
   Discovery discover() override {
     Discovery result;
     int count = 0;
-    const cudaError_t status = cudaGetDeviceCount(&count);
-    if (status != cudaSuccess) cudaGetLastError();
+    const cudaError_t status = api().cudaGetDeviceCount(&count);
+    if (status != cudaSuccess) api().cudaGetLastError();
     if (status == cudaErrorInsufficientDriver || status == cudaErrorNoDevice ||
         status == cudaErrorStubLibrary) {
       result.problem =

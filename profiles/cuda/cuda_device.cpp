@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "profiles/cuda/cuda_api.hpp"
 #include "profiles/cuda/cupti/activity_timer.hpp"
 #include "profiles/cuda/cupti/counter_profiler.hpp"
 #include "profiles/cuda/nvrtc_compiler.hpp"
@@ -98,8 +99,9 @@ struct DeviceState {
 
 CudaBuffer::CudaBuffer(std::shared_ptr<DeviceState> state, std::size_t bytes)
     : state_(std::move(state)), bytes_(bytes) {
-  if (auto status = cudaMalloc(&pointer, std::max<std::size_t>(bytes, 1)); status != cudaSuccess) {
-    cudaGetLastError();
+  if (auto status = api().cudaMalloc(&pointer, std::max<std::size_t>(bytes, 1));
+      status != cudaSuccess) {
+    api().cudaGetLastError();
     throw Error(fmt::format("CUDA: cannot allocate {} bytes on device {}: {}", bytes,
                             state_->ordinal, status_text(status)));
   }
@@ -107,7 +109,7 @@ CudaBuffer::CudaBuffer(std::shared_ptr<DeviceState> state, std::size_t bytes)
 }
 
 CudaBuffer::~CudaBuffer() {
-  if (state_->alive && pointer) cudaFree(pointer);
+  if (state_->alive && pointer) api().cudaFree(pointer);
   state_->buffers.erase(this);
 }
 
@@ -122,7 +124,7 @@ CudaProgram::~CudaProgram() {
 }
 
 void CudaProgram::unload() noexcept {
-  if (library && state_->alive) cudaLibraryUnload(library);
+  if (library && state_->alive) api().cudaLibraryUnload(library);
   library = nullptr;
   kernel = nullptr;
   dynamic_shared_opted_in = 0;
@@ -133,11 +135,11 @@ void CudaProgram::load() {
   // PTX must be NUL-terminated; the cubin is used as is.
   if (compiled.ptx && (compiled.image.empty() || compiled.image.back() != '\0'))
     compiled.image.push_back('\0');
-  auto status = cudaLibraryLoadData(&library, compiled.image.data(), nullptr, nullptr, 0, nullptr,
-                                    nullptr, 0);
-  if (status == cudaSuccess) status = cudaLibraryGetKernel(&kernel, library, entry.c_str());
+  auto status = api().cudaLibraryLoadData(&library, compiled.image.data(), nullptr, nullptr, 0,
+                                          nullptr, nullptr, 0);
+  if (status == cudaSuccess) status = api().cudaLibraryGetKernel(&kernel, library, entry.c_str());
   if (status != cudaSuccess) {
-    cudaGetLastError();
+    api().cudaGetLastError();
     unload();
     throw VariantFailure(Outcome::compile_error,
                          fmt::format("CUDA: the driver cannot load the {} image of '{}': {}",
@@ -183,7 +185,7 @@ class CudaDevice final : public Device {
     for (auto* program : state_->programs)
       program->unload();
     for (auto* buffer : state_->buffers) {
-      cudaFree(buffer->pointer);
+      api().cudaFree(buffer->pointer);
       buffer->pointer = nullptr;
     }
     state_->alive = false;
@@ -205,15 +207,15 @@ class CudaDevice final : public Device {
     } else {
       // PTX finalised by the driver: ask it what the kernel uses (spills are not reported).
       cudaFuncAttributes attributes{};
-      if (cudaFuncGetAttributes(&attributes, reinterpret_cast<const void*>(program->kernel)) ==
-          cudaSuccess) {
+      if (api().cudaFuncGetAttributes(
+              &attributes, reinterpret_cast<const void*>(program->kernel)) == cudaSuccess) {
         program->resources.registers = attributes.numRegs;
         program->resources.shared_bytes = static_cast<int>(attributes.sharedSizeBytes);
         program->resources.stack_bytes = static_cast<int>(attributes.localSizeBytes);
         program->resources.const_bytes = static_cast<int>(attributes.constSizeBytes);
         program->static_shared = static_cast<int>(attributes.sharedSizeBytes);
       }
-      cudaGetLastError();
+      api().cudaGetLastError();
     }
     return program;
   }
@@ -243,9 +245,10 @@ class CudaDevice final : public Device {
     if (data.size() > b.bytes())
       throw Error(
           fmt::format("CUDA: reading {} bytes from a buffer of {}", data.size(), b.bytes()));
-    check(cudaMemcpyAsync(data.data(), b.pointer, data.size(), cudaMemcpyDeviceToHost, stream_),
-          "copying from the device");
-    check(cudaStreamSynchronize(stream_), "copying from the device");
+    check(
+        api().cudaMemcpyAsync(data.data(), b.pointer, data.size(), cudaMemcpyDeviceToHost, stream_),
+        "copying from the device");
+    check(api().cudaStreamSynchronize(stream_), "copying from the device");
   }
 
   Resources resources(const Program& program, const Geometry& geometry) const override {
@@ -276,7 +279,7 @@ class CudaDevice final : public Device {
         fmt::format("ktune variant {}", phases_.variant()),
         [&] {
           flush_caches();
-          check(cudaStreamSynchronize(stream_), "flushing the L2 cache");
+          check(api().cudaStreamSynchronize(stream_), "flushing the L2 cache");
         },
         [&] { event_timed_run(program, geometry, args, buffers); });
   }
@@ -331,23 +334,24 @@ class CudaDevice final : public Device {
     }
     const dim3 grid(geometry.grid[0], geometry.grid[1], geometry.grid[2]);
     const dim3 block(geometry.block[0], geometry.block[1], geometry.block[2]);
-    check(cudaEventRecord(start_, stream_), "recording the start event");
+    check(api().cudaEventRecord(start_, stream_), "recording the start event");
     const cudaError_t launched =
-        cudaLaunchKernel(reinterpret_cast<const void*>(p->kernel), grid, block, argv.data(),
-                         geometry.dynamic_shared_bytes, stream_);
+        api().cudaLaunchKernel(reinterpret_cast<const void*>(p->kernel), grid, block, argv.data(),
+                               geometry.dynamic_shared_bytes, stream_);
     if (launched != cudaSuccess) {
-      cudaGetLastError();  // a refused launch is not sticky, but an earlier fault may surface here
-      if (cudaStreamSynchronize(stream_) != cudaSuccess) {
-        cudaGetLastError();
+      api().cudaGetLastError();  // a refused launch is not sticky, but an earlier fault may surface
+                                 // here
+      if (api().cudaStreamSynchronize(stream_) != cudaSuccess) {
+        api().cudaGetLastError();
         needs_reset_ = true;
       }
       throw VariantFailure(launch_refusal(launched),
                            fmt::format("launch refused: {}", status_text(launched)));
     }
-    check(cudaEventRecord(stop_, stream_), "recording the stop event");
+    check(api().cudaEventRecord(stop_, stream_), "recording the stop event");
     wait_for_stop();
     float ms = 0;
-    check(cudaEventElapsedTime(&ms, start_, stop_), "reading the event timer");
+    check(api().cudaEventElapsedTime(&ms, start_, stop_), "reading the event timer");
     return ms;
   }
 
@@ -355,7 +359,7 @@ class CudaDevice final : public Device {
     recover_if_needed();
     if (!flush_buffer_) return;
     // A different byte each time, so no part of the hierarchy can treat it as already done.
-    check(cudaMemsetAsync(flush_buffer_, ++flush_value_ & 0xff, flush_bytes_, stream_),
+    check(api().cudaMemsetAsync(flush_buffer_, ++flush_value_ & 0xff, flush_bytes_, stream_),
           "flushing the L2 cache");
   }
 
@@ -399,10 +403,11 @@ class CudaDevice final : public Device {
         static_cast<std::uint64_t>(p.static_shared) + geometry.dynamic_shared_bytes <=
             info_.shared_memory_per_block)
       return;
-    const auto status = cudaFuncSetAttribute(reinterpret_cast<const void*>(p.kernel),
-                                             cudaFuncAttributeMaxDynamicSharedMemorySize, dynamic);
+    const auto status =
+        api().cudaFuncSetAttribute(reinterpret_cast<const void*>(p.kernel),
+                                   cudaFuncAttributeMaxDynamicSharedMemorySize, dynamic);
     if (status != cudaSuccess) {
-      cudaGetLastError();
+      api().cudaGetLastError();
       throw VariantFailure(Outcome::resource_exceeded,
                            fmt::format("{} bytes of dynamic shared memory refused: {}", dynamic,
                                        status_text(status)));
@@ -414,7 +419,7 @@ class CudaDevice final : public Device {
   void wait_for_stop() {
     const auto start = std::chrono::steady_clock::now();
     for (;;) {
-      const cudaError_t status = cudaEventQuery(stop_);
+      const cudaError_t status = api().cudaEventQuery(stop_);
       if (status == cudaSuccess) return;
       if (status != cudaErrorNotReady) {
         needs_reset_ = true;
@@ -439,20 +444,20 @@ class CudaDevice final : public Device {
   }
 
   void create_context_objects() {
-    check(cudaSetDevice(state_->ordinal), "selecting the device");
-    check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
-    check(cudaEventCreate(&start_), "creating an event");
-    check(cudaEventCreate(&stop_), "creating an event");
+    check(api().cudaSetDevice(state_->ordinal), "selecting the device");
+    check(api().cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
+    check(api().cudaEventCreate(&start_), "creating an event");
+    check(api().cudaEventCreate(&stop_), "creating an event");
     // Twice the L2, so no replacement policy can keep the kernel's data resident.
     flush_bytes_ = std::max<std::size_t>(2 * info_.l2_bytes, 1 << 20);
-    check(cudaMalloc(&flush_buffer_, flush_bytes_), "allocating the L2 flush buffer");
+    check(api().cudaMalloc(&flush_buffer_, flush_bytes_), "allocating the L2 flush buffer");
   }
 
   void destroy_context_objects() noexcept {
-    if (flush_buffer_) cudaFree(flush_buffer_);
-    if (start_) cudaEventDestroy(start_);
-    if (stop_) cudaEventDestroy(stop_);
-    if (stream_) cudaStreamDestroy(stream_);
+    if (flush_buffer_) api().cudaFree(flush_buffer_);
+    if (start_) api().cudaEventDestroy(start_);
+    if (stop_) api().cudaEventDestroy(stop_);
+    if (stream_) api().cudaStreamDestroy(stream_);
     flush_buffer_ = nullptr;
     start_ = stop_ = nullptr;
     stream_ = nullptr;
@@ -460,13 +465,13 @@ class CudaDevice final : public Device {
 
   void copy_in(CudaBuffer& b) {
     if (b.shadow.empty()) {
-      check(cudaMemsetAsync(b.pointer, 0, b.bytes(), stream_), "clearing a buffer");
+      check(api().cudaMemsetAsync(b.pointer, 0, b.bytes(), stream_), "clearing a buffer");
     } else {
-      check(cudaMemcpyAsync(b.pointer, b.shadow.data(), b.shadow.size(), cudaMemcpyHostToDevice,
-                            stream_),
+      check(api().cudaMemcpyAsync(b.pointer, b.shadow.data(), b.shadow.size(),
+                                  cudaMemcpyHostToDevice, stream_),
             "copying to the device");
     }
-    check(cudaStreamSynchronize(stream_), "copying to the device");
+    check(api().cudaStreamSynchronize(stream_), "copying to the device");
   }
 
   // After a sticky error or a timeout: reset the device (ending any kernel still running), then
@@ -479,11 +484,11 @@ class CudaDevice final : public Device {
     destroy_context_objects();
     for (auto* buffer : state_->buffers)
       buffer->pointer = nullptr;  // freed with the context
-    check(cudaDeviceReset(), "resetting the device after a failed kernel");
-    cudaGetLastError();
+    check(api().cudaDeviceReset(), "resetting the device after a failed kernel");
+    api().cudaGetLastError();
     create_context_objects();
     for (auto* buffer : state_->buffers) {
-      check(cudaMalloc(&buffer->pointer, std::max<std::size_t>(buffer->bytes(), 1)),
+      check(api().cudaMalloc(&buffer->pointer, std::max<std::size_t>(buffer->bytes(), 1)),
             "re-allocating a buffer after a reset");
       copy_in(*buffer);
     }
@@ -510,7 +515,7 @@ class CudaDevice final : public Device {
 
 cudaDeviceProp properties(int index) {
   cudaDeviceProp prop{};
-  if (auto status = cudaGetDeviceProperties(&prop, index); status != cudaSuccess)
+  if (auto status = api().cudaGetDeviceProperties(&prop, index); status != cudaSuccess)
     throw Error(fmt::format("CUDA: cannot read the properties of device {}: {}", index,
                             status_text(status)));
   return prop;
@@ -538,7 +543,7 @@ DeviceInfo describe_device(int index) {
   const cudaDeviceProp prop = properties(index);
   auto attribute = [index](cudaDeviceAttr attr) {
     int value = 0;
-    if (cudaDeviceGetAttribute(&value, attr, index) != cudaSuccess) cudaGetLastError();
+    if (api().cudaDeviceGetAttribute(&value, attr, index) != cudaSuccess) api().cudaGetLastError();
     return value;
   };
   DeviceInfo info;
@@ -548,8 +553,8 @@ DeviceInfo describe_device(int index) {
   info.vendor = "NVIDIA";
   info.architecture = fmt::format("sm_{}{}", prop.major, prop.minor);
   int driver = 0, runtime = 0;
-  cudaDriverGetVersion(&driver);
-  cudaRuntimeGetVersion(&runtime);
+  api().cudaDriverGetVersion(&driver);
+  api().cudaRuntimeGetVersion(&runtime);
   info.driver_version = fmt::format("{}.{}", driver / 1000, (driver % 1000) / 10);
   info.runtime_version = fmt::format("{}.{}", runtime / 1000, (runtime % 1000) / 10);
   info.compute_units = prop.multiProcessorCount;

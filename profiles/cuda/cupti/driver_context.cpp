@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "profiles/cuda/cuda_api.hpp"
 
 namespace ktune::profiles::cuda::cupti {
 namespace {
@@ -15,7 +16,7 @@ Function driver_function(const char* symbol) {
   void* address = nullptr;
   cudaDriverEntryPointQueryResult found{};
   const cudaError_t status =
-      cudaGetDriverEntryPointByVersion(symbol, &address, 12000, cudaEnableDefault, &found);
+      api().cudaGetDriverEntryPointByVersion(symbol, &address, 12000, cudaEnableDefault, &found);
   if (status != cudaSuccess || found != cudaDriverEntryPointSuccess || !address)
     throw Error(fmt::format("CUDA: the driver has no {} ({})", symbol, cudaGetErrorName(status)));
   return reinterpret_cast<Function>(address);
