@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "profiles/cuda/cuda_api.hpp"
+#include "profiles/cuda/cuda_errors.hpp"
 #include "profiles/cuda/cupti/cupti_check.hpp"
 #include "profiles/cuda/cupti/kernel_records.hpp"
 
@@ -107,11 +108,20 @@ void ActivityTimer::disable() noexcept {
 
 double ActivityTimer::time_ms(std::uint64_t variant_id, const std::function<void()>& launch) {
   if (!enabled_) throw Error("CUPTI: the activity timer is paused");
+  if (stale_records_) {
+    // The last run failed between its launch and its flush: its records must not count here.
+    check_nothrow(api().cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED),
+                  "cuptiActivityFlushAll");
+    std::lock_guard lock(g_mutex);
+    g_records.take_ns(0);
+    stale_records_ = false;
+  }
   check(api().cuptiActivityPushExternalCorrelationId(kCorrelationKind, variant_id),
         "cuptiActivityPushExternalCorrelationId");
   try {
     launch();
   } catch (...) {
+    stale_records_ = true;
     std::uint64_t ignored = 0;
     check_nothrow(api().cuptiActivityPopExternalCorrelationId(kCorrelationKind, &ignored),
                   "cuptiActivityPopExternalCorrelationId");
@@ -120,10 +130,13 @@ double ActivityTimer::time_ms(std::uint64_t variant_id, const std::function<void
   std::uint64_t popped = 0;
   check(api().cuptiActivityPopExternalCorrelationId(kCorrelationKind, &popped),
         "cuptiActivityPopExternalCorrelationId");
-  // FlushAll does not synchronise: the kernel must be complete for its record to be.
+  // FlushAll does not synchronise: the kernel must be complete for its record to be. A failure
+  // is the caller's to classify (a kernel fault makes it the variant's launch error).
+  stale_records_ = true;
   if (auto status = api().cudaDeviceSynchronize(); status != cudaSuccess)
-    throw Error(fmt::format("CUDA: cudaDeviceSynchronize failed: {}", cudaGetErrorName(status)));
+    throw CudaCallError(status, "waiting for the kernel's activity record");
   check(api().cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED), "cuptiActivityFlushAll");
+  stale_records_ = false;
   std::optional<std::uint64_t> ns;
   {
     std::lock_guard lock(g_mutex);

@@ -26,7 +26,7 @@ TEST_F(CudaFault, StickyErrorAtTheLaunchIsALaunchErrorAndTheNextVariantIsMeasure
   expect_failure_and_recovery([&] { run(*scale, 2.0f); }, Outcome::launch_error);
 }
 
-TEST_F(CudaFault, DISABLED_StickyErrorAtTheStopEventIsALaunchErrorAndTheNextVariantIsMeasured) {
+TEST_F(CudaFault, StickyErrorAtTheStopEventIsALaunchErrorAndTheNextVariantIsMeasured) {
   fake.poison("cudaEventRecord", cudaErrorMisalignedAddress, 2);  // start, then stop
   expect_failure_and_recovery([&] { run(*scale, 2.0f); }, Outcome::launch_error);
 }
@@ -36,37 +36,36 @@ TEST_F(CudaFault, StickyErrorAtTheStopEventPollIsALaunchErrorAndTheNextVariantIs
   expect_failure_and_recovery([&] { run(*scale, 2.0f); }, Outcome::launch_error);
 }
 
-TEST_F(CudaFault, DISABLED_StickyErrorAtTheEventTimerIsALaunchErrorAndTheNextVariantIsMeasured) {
+TEST_F(CudaFault, StickyErrorAtTheEventTimerIsALaunchErrorAndTheNextVariantIsMeasured) {
   fake.poison("cudaEventElapsedTime", cudaErrorIllegalInstruction);
   expect_failure_and_recovery([&] { run(*scale, 2.0f); }, Outcome::launch_error);
 }
 
-TEST_F(CudaFault, DISABLED_StickyErrorAtACopyIsALaunchErrorAndTheNextVariantIsMeasured) {
+TEST_F(CudaFault, StickyErrorAtACopyIsALaunchErrorAndTheNextVariantIsMeasured) {
   run(*scale, 2.0f);
   fake.poison("cudaMemcpyAsync", cudaErrorIllegalAddress);
   expect_failure_and_recovery([&] { read_back(); }, Outcome::launch_error);
 }
 
-TEST_F(CudaFault, DISABLED_StickyErrorAtASynchroniseIsALaunchErrorAndTheNextVariantIsMeasured) {
+TEST_F(CudaFault, StickyErrorAtASynchroniseIsALaunchErrorAndTheNextVariantIsMeasured) {
   run(*scale, 2.0f);
   fake.poison("cudaStreamSynchronize", cudaErrorHardwareStackError);
   expect_failure_and_recovery([&] { read_back(); }, Outcome::launch_error);
 }
 
-TEST_F(CudaFault, DISABLED_StickyErrorAtTheCacheFlushIsALaunchErrorAndTheNextVariantIsMeasured) {
+TEST_F(CudaFault, StickyErrorAtTheCacheFlushIsALaunchErrorAndTheNextVariantIsMeasured) {
   fake.poison_now(cudaErrorIllegalAddress);  // the last kernel faulted; the flush hears of it
   expect_failure_and_recovery([&] { device->flush_caches(); }, Outcome::launch_error);
 }
 
-TEST_F(CudaFault,
-       DISABLED_StickyErrorUnderTheActivityTimerIsALaunchErrorAndTheNextVariantIsMeasured) {
+TEST_F(CudaFault, StickyErrorUnderTheActivityTimerIsALaunchErrorAndTheNextVariantIsMeasured) {
   ASSERT_EQ(device->set_timer("cupti"), "");
-  EXPECT_DOUBLE_EQ(run(*scale, 1.0f), 0.25);  // the kernel's own time, from its record
+  EXPECT_DOUBLE_EQ(run(*scale, 1.0f), kScaleMs);  // the kernel's own time, from its record
   fake.poison("cudaDeviceSynchronize", cudaErrorIllegalAddress);
   expect_failure_and_recovery([&] { run(*scale, 2.0f); }, Outcome::launch_error);
 }
 
-TEST_F(CudaFault, DISABLED_StickyErrorAtTheActivityFlushIsALaunchErrorAndTheNextVariantIsMeasured) {
+TEST_F(CudaFault, StickyErrorAtTheActivityFlushIsALaunchErrorAndTheNextVariantIsMeasured) {
   ASSERT_EQ(device->set_timer("cupti"), "");
   fake.poison("cuptiActivityFlushAll", cudaErrorIllegalAddress);
   expect_failure_and_recovery([&] { run(*scale, 2.0f); }, Outcome::launch_error);
@@ -74,7 +73,7 @@ TEST_F(CudaFault, DISABLED_StickyErrorAtTheActivityFlushIsALaunchErrorAndTheNext
 
 // --- b: a kernel that never ends
 
-TEST_F(CudaFault, DISABLED_AnEndlessKernelIsATimeoutAndNothingWaitsForIt) {
+TEST_F(CudaFault, AnEndlessKernelIsATimeoutAndNothingWaitsForIt) {
   auto spin = device->compile(kernel_named("spin"));
   fake.endless("spin");
   device->set_run_timeout(20);
@@ -82,7 +81,7 @@ TEST_F(CudaFault, DISABLED_AnEndlessKernelIsATimeoutAndNothingWaitsForIt) {
   device->set_run_timeout(10'000);
 }
 
-TEST_F(CudaFault, DISABLED_DestroyingEverythingAfterATimeoutWaitsForNothing) {
+TEST_F(CudaFault, DestroyingEverythingAfterATimeoutWaitsForNothing) {
   auto spin = device->compile(kernel_named("spin"));
   fake.endless("spin");
   device->set_run_timeout(20);
@@ -96,7 +95,7 @@ TEST_F(CudaFault, DISABLED_DestroyingEverythingAfterATimeoutWaitsForNothing) {
 
 // --- h: the reset is pending until it succeeded
 
-TEST_F(CudaFault, DISABLED_AFailedResetIsRetriedBeforeTheNextOperation) {
+TEST_F(CudaFault, AFailedResetIsRetriedBeforeTheNextOperation) {
   fake.poison("cudaLaunchKernel", cudaErrorIllegalAddress);
   fake.fail("cudaDeviceReset", cudaErrorUnknown);
   EXPECT_THROW(run(*scale, 2.0f), VariantFailure);
@@ -108,7 +107,7 @@ TEST_F(CudaFault, DISABLED_AFailedResetIsRetriedBeforeTheNextOperation) {
 
 // --- e: lazy loading reports image errors at the first use
 
-TEST_F(CudaFault, DISABLED_AnImageTheDeviceCannotRunIsACompileErrorNotALaunchError) {
+TEST_F(CudaFault, AnImageTheDeviceCannotRunIsACompileErrorNotALaunchError) {
   fake.lazy_load_error("unloadable", cudaErrorNoKernelImageForDevice);
   try {
     device->compile(kernel_named("unloadable"));
@@ -122,7 +121,7 @@ TEST_F(CudaFault, DISABLED_AnImageTheDeviceCannotRunIsACompileErrorNotALaunchErr
   EXPECT_GT(run(*scale, 2.0f), 0.0);
 }
 
-TEST_F(CudaFault, DISABLED_InvalidPtxAtTheLaunchIsACompileError) {
+TEST_F(CudaFault, InvalidPtxAtTheLaunchIsACompileError) {
   auto program = device->compile(kernel_named("late"));
   fake.lazy_load_error("late", cudaErrorInvalidPtx);  // as after a reset, when it reloads
   try {
@@ -178,7 +177,7 @@ TEST_F(CudaFault, DynamicSharedMemoryAbove48KiBIsOptedInWithItsSize) {
 
 // --- f: the L2 flush leaves clean lines behind
 
-TEST_F(CudaFault, DISABLED_TheCacheFlushEndsWithAReadOfMoreThanTheL2) {
+TEST_F(CudaFault, TheCacheFlushEndsWithAReadOfMoreThanTheL2) {
   unsigned long long swept = 0;
   fake.on_launch("ktune_l2_read_sweep", [&](void** args) {
     swept = *static_cast<unsigned long long*>(args[1]) * 16;  // uint4 elements

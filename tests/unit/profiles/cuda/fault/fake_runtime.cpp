@@ -446,8 +446,9 @@ FakeRuntime::FakeRuntime() {
     if (script.endless) f.endless_running_ = true;
     if (f.activity_kinds_.contains(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL)) {
       const auto ns = [](double ms) { return static_cast<std::uint64_t>(ms * 1e6); };
-      f.records_.push_back({f.external_ids_.empty() ? 0 : f.external_ids_.back(),
-                            f.next_correlation_++, ns(start), ns(f.clock_ms_)});
+      Record record{{}, f.next_correlation_++, ns(start), ns(f.clock_ms_)};
+      if (!f.external_ids_.empty()) record.external_id = f.external_ids_.back();
+      f.records_.push_back(record);
     }
     return cudaSuccess;
   };
@@ -523,11 +524,11 @@ FakeRuntime::FakeRuntime() {
       used += bytes;
     };
     for (const auto& r : f.records_) {
-      if (r.external_id != 0) {
+      if (r.external_id) {
         CUpti_ActivityExternalCorrelation link{};
         link.kind = CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION;
         link.externalKind = CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0;
-        link.externalId = r.external_id;
+        link.externalId = *r.external_id;
         link.correlationId = r.correlation;
         append(link);
       }

@@ -98,7 +98,7 @@ class FakeRuntime {
     bool never = false;  // recorded after an endless kernel
   };
   struct Record {  // a kernel's activity record, delivered at the next flush
-    std::uint64_t external_id = 0;
+    std::optional<std::uint64_t> external_id;  // the innermost pushed when it launched
     std::uint32_t correlation = 0;
     std::uint64_t start_ns = 0, end_ns = 0;
   };
