@@ -104,9 +104,9 @@ MetricConfig::MetricConfig(const std::string& chip, const MetricRequest& request
     auto properties = query_properties(s.host, name);
     if (!properties)
       throw UsageError(fmt::format(
-          "metric '{}' is not a metric of {} (ktune metrics --chip {} --all lists its base "
-          "metrics; a full name adds a rollup such as .sum, .avg or .max)",
-          name, s.chip, s.chip));
+          "metric '{}' is not a metric of {} (a full name is one of the chip's base metrics "
+          "with a rollup such as .sum, .avg or .max)",
+          name, s.chip));
     s.resolution.metrics.push_back(
         {name, properties->dimension, properties->description, {{name, 1}}});
   }

@@ -55,7 +55,7 @@ TEST_F(CuptiFault, CountersBusyElsewhereTurnCountersOffWithTheFix) {
 
 // A failure that is not the environment's is ktune's (or CUPTI's): it must not read as
 // "counters unavailable", which the GPU tests would report as skipped.
-TEST_F(CuptiFault, DISABLED_AnyOtherCuptiFailureIsAnError) {
+TEST_F(CuptiFault, AnyOtherCuptiFailureIsAnError) {
   fake.fail("cuptiRangeProfilerSetConfig", CUPTI_ERROR_INVALID_PARAMETER);
   try {
     profile();
@@ -71,14 +71,14 @@ TEST_F(CuptiFault, DISABLED_AnyOtherCuptiFailureIsAnError) {
   EXPECT_TRUE(device->counters_problem().empty()) << device->counters_problem();
 }
 
-TEST_F(CuptiFault, DISABLED_AKernelFaultWhileProfilingIsALaunchErrorAndCountersStillWork) {
+TEST_F(CuptiFault, AKernelFaultWhileProfilingIsALaunchErrorAndCountersStillWork) {
   fake.poison("cuptiRangeProfilerDecodeData", cudaErrorIllegalAddress);
   expect_failure_and_recovery([&] { profile(); }, Outcome::launch_error);
   EXPECT_TRUE(device->counters_problem().empty()) << device->counters_problem();
   EXPECT_FALSE(profile().empty());
 }
 
-TEST_F(CuptiFault, DISABLED_AKernelFaultReportedWhenAPassStartsIsALaunchError) {
+TEST_F(CuptiFault, AKernelFaultReportedWhenAPassStartsIsALaunchError) {
   fake.poison("cuptiRangeProfilerStart", cudaErrorIllegalAddress);
   expect_failure_and_recovery([&] { profile(); }, Outcome::launch_error);
 }
