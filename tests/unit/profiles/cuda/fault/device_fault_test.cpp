@@ -135,7 +135,7 @@ TEST_F(CudaFault, InvalidPtxAtTheLaunchIsACompileError) {
 
 // --- a: NVRTC's own cache hides the ptxas report
 
-TEST_F(CudaFault, DISABLED_NvrtcsOwnCacheIsTurnedOff) {
+TEST_F(CudaFault, NvrtcsOwnCacheIsTurnedOff) {
   if (std::stod(profiles::cuda::nvrtc_version()) < 12.9)
     GTEST_SKIP() << "NVRTC before 12.9 has no cache of its own";
   device->compile(kernel_named("fresh"));
@@ -143,7 +143,7 @@ TEST_F(CudaFault, DISABLED_NvrtcsOwnCacheIsTurnedOff) {
   EXPECT_NE(std::find(options.begin(), options.end(), "--no-cache"), options.end());
 }
 
-TEST_F(CudaFault, DISABLED_WithoutAPtxasReportTheResourcesComeFromTheDriver) {
+TEST_F(CudaFault, WithoutAPtxasReportTheResourcesComeFromTheDriver) {
   fake.drop_compile_logs();
   cudaFuncAttributes attributes{};
   attributes.numRegs = 40;
