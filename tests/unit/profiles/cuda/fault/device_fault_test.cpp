@@ -198,7 +198,7 @@ TEST_F(CudaFault, TheCacheFlushEndsWithAReadOfMoreThanTheL2) {
 
 // --- c: a driver older than the runtime
 
-TEST(CudaDriver, DISABLED_ADriverOlderThanTheRuntimeSaysWhatItSupportsAndWhatIsNeeded) {
+TEST(CudaDriver, ADriverOlderThanTheRuntimeSaysWhatItSupportsAndWhatIsNeeded) {
   FakeRuntime fake;
   fake.driver(12080, cudaErrorInsufficientDriver);
   const auto found = profiles::cuda::make_backend()->discover();
