@@ -17,6 +17,7 @@
 #include "profiles/cuda/cupti/activity_timer.hpp"
 #include "profiles/cuda/cupti/counter_profiler.hpp"
 #include "profiles/cuda/cupti/cupti_check.hpp"
+#include "profiles/cuda/cupti/degradation.hpp"
 #include "profiles/cuda/nvrtc_compiler.hpp"
 #include "profiles/cuda/nvtx_phases.hpp"
 #include "profiles/cuda/occupancy.hpp"
@@ -316,7 +317,10 @@ class CudaDevice final : public Device {
       throw UsageError(fmt::format("unknown timer '{}' (accepted: events, cupti)", name));
     try {
       activity_timer_ = std::make_unique<cupti::ActivityTimer>();
-    } catch (const Error& e) {
+    } catch (const cupti::CuptiError& e) {
+      // The machine may refuse tracing (another tool attached, an old driver): events time
+      // instead. Any other failure is a defect, not a reason to time differently.
+      if (!cupti::environment_problem(e.code())) throw;
       return fmt::format("the CUPTI activity timer cannot start ({}); timing with CUDA events",
                          e.what());
     }

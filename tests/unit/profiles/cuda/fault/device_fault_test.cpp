@@ -71,6 +71,21 @@ TEST_F(CudaFault, StickyErrorAtTheActivityFlushIsALaunchErrorAndTheNextVariantIs
   expect_failure_and_recovery([&] { run(*scale, 2.0f); }, Outcome::launch_error);
 }
 
+// --- issue 17: only the environment's refusal of the CUPTI timer is a warning
+
+TEST_F(CudaFault, AnotherToolHoldingCuptiLeavesEventTimingWithAWarning) {
+  fake.fail("cuptiActivityRegisterCallbacks", CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED);
+  const auto warning = device->set_timer("cupti");
+  EXPECT_NE(warning.find("CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED"), std::string::npos)
+      << warning;
+  EXPECT_DOUBLE_EQ(run(*scale, 1.0f), kScaleMs);
+}
+
+TEST_F(CudaFault, AnyOtherFailureOfTheCuptiTimerIsAnError) {
+  fake.fail("cuptiActivityEnable", CUPTI_ERROR_INVALID_PARAMETER);
+  EXPECT_THROW(device->set_timer("cupti"), Error);
+}
+
 // --- b: a kernel that never ends
 
 TEST_F(CudaFault, AnEndlessKernelIsATimeoutAndNothingWaitsForIt) {
