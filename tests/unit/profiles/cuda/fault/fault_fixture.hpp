@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/outcome.hpp"
 #include "profiles/cuda/cuda_backend.hpp"
 #include "profiles/device.hpp"
 #include "tests/support/temp_dir.hpp"
