@@ -52,7 +52,10 @@
 #elif defined(__CUDACC__) || defined(__CUDACC_RTC__)
 /* ---------------------------------------------------------------- CUDA C++ (NVRTC, nvcc) */
 #define KT_KERNEL extern "C" __global__
-#define KT_DEVICE_FN __device__ __forceinline__
+/* static: each exported configuration is a .cu of its own with the same function names and
+ * bodies that differ by its macros; under separable compilation external (weak) definitions
+ * would let the device linker keep one body for all of them. */
+#define KT_DEVICE_FN static __device__ __forceinline__
 #define KT_GLOBAL
 #define KT_SHARED __shared__
 #define KT_RESTRICT __restrict__

@@ -56,6 +56,18 @@ std::vector<Architecture> build_table() {
   };
 }
 
+// Resident blocks per SM and barriers per block slot as cuda_occupancy.h (CUDA 13.0,
+// cudaOccMaxBlocksPerMultiprocessor and cudaOccMaxBlocksPerSMBlockBarrierLimit) gives them for
+// 9.0 and later, where minors of one major differ: 10.1 and 11.0 (Jetson Thor) have 24 blocks and
+// one barrier per slot, the rest of 10.x and 11.x 32 and two, 12.x 24 and one.
+void apply_block_limits(Architecture& a) {
+  if (a.major < 9) return;
+  const bool small =
+      a.major == 12 || (a.major == 10 && a.minor == 1) || (a.major == 11 && a.minor == 0);
+  a.max_blocks_per_sm = small ? 24 : 32;
+  a.barriers_per_block_slot = small ? 1 : 2;
+}
+
 }  // namespace
 
 const std::vector<Architecture>& known_architectures() {
@@ -102,6 +114,7 @@ Architecture architecture_for(int major, int minor) {
   result.name = fmt::format("sm_{}{}", major, minor);
   result.major = major;
   result.minor = minor;
+  apply_block_limits(result);
   return result;
 }
 

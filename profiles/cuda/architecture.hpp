@@ -47,7 +47,8 @@ const std::vector<Architecture>& known_architectures();
 const Architecture& find_architecture(std::string_view name);
 
 // The table's entry for a compute capability, or the closest older one of the same major (then
-// of any older major) for parts the table does not list; its name is the device's own.
+// of any older major) for parts the table does not list; its name is the device's own, and its
+// resident-block and barrier limits are the toolkit's for it (sm_110 is not sm_100).
 Architecture architecture_for(int major, int minor);
 
 std::string known_architecture_names();  // "sm_70, sm_75, ..."

@@ -12,23 +12,18 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "profiles/cuda/cuda_api.hpp"
+#include "profiles/cuda/cuda_errors.hpp"
 #include "profiles/cuda/cupti/activity_timer.hpp"
 #include "profiles/cuda/cupti/counter_profiler.hpp"
+#include "profiles/cuda/cupti/cupti_check.hpp"
+#include "profiles/cuda/cupti/degradation.hpp"
 #include "profiles/cuda/nvrtc_compiler.hpp"
 #include "profiles/cuda/nvtx_phases.hpp"
 #include "profiles/cuda/occupancy.hpp"
 
 namespace ktune::profiles::cuda {
 namespace {
-
-std::string status_text(cudaError_t status) {
-  return fmt::format("{} ({}): {}", cudaGetErrorName(status), static_cast<int>(status),
-                     cudaGetErrorString(status));
-}
-
-void check(cudaError_t status, std::string_view what) {
-  if (status != cudaSuccess) throw Error(fmt::format("CUDA: {}: {}", what, status_text(status)));
-}
 
 // Errors a launch reports before anything ran: the variant's request was refused, the context
 // is intact.
@@ -46,6 +41,26 @@ double ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
       .count();
 }
+
+// The L2 flush: a read of a zeroed buffer twice the L2's size. Whatever the last kernel left in
+// the L2, dirty lines included, is written back during the flush, and the L2 is left holding
+// clean lines, so the next kernel's DRAM writes are its own (a memset would leave an L2 full of
+// dirty lines, written back while the next kernel runs). The buffer holds zeros, so the store
+// that keeps the loads alive never happens.
+constexpr const char* kL2SweepEntry = "ktune_l2_read_sweep";
+constexpr const char* kL2SweepCode = R"(
+extern "C" __global__ void ktune_l2_read_sweep(const uint4* __restrict__ data,
+                                               unsigned long long count, unsigned int* sink) {
+  unsigned int bits = 0;
+  const unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+  for (unsigned long long i = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x;
+       i < count; i += stride) {
+    const uint4 v = data[i];
+    bits |= v.x | v.y | v.z | v.w;
+  }
+  if (bits != 0u) *sink = bits;
+})";
+constexpr unsigned kL2SweepThreads = 256;
 
 // What buffers and programs share with the device that made them: they register here so a
 // reset can rebuild them, and they outlive the device safely.
@@ -75,12 +90,13 @@ class CudaProgram final : public Program {
   ~CudaProgram() override;
 
   void unload() noexcept;
-  void load();  // throws VariantFailure(compile_error) when the driver rejects the image
+  void forget() noexcept;  // the handles without unloading (a reset takes the library)
 
   CompiledImage compiled;
   std::string entry;
   cudaLibrary_t library = nullptr;
   cudaKernel_t kernel = nullptr;
+  cudaFuncAttributes attributes{};  // of the loaded kernel
   int static_shared = 0;
   int barriers = 1;
   int dynamic_shared_opted_in = 0;
@@ -92,14 +108,21 @@ class CudaProgram final : public Program {
 struct DeviceState {
   int ordinal = 0;
   bool alive = true;
+  // A kernel faulted or ran past its timeout. Until the device is reset nothing the context holds
+  // is freed or unloaded: those calls would wait for a kernel that may never end, and the reset
+  // releases all of it.
+  bool reset_pending = false;
   std::set<CudaBuffer*> buffers;
   std::set<CudaProgram*> programs;
+
+  bool may_release() const { return alive && !reset_pending; }
 };
 
 CudaBuffer::CudaBuffer(std::shared_ptr<DeviceState> state, std::size_t bytes)
     : state_(std::move(state)), bytes_(bytes) {
-  if (auto status = cudaMalloc(&pointer, std::max<std::size_t>(bytes, 1)); status != cudaSuccess) {
-    cudaGetLastError();
+  if (auto status = api().cudaMalloc(&pointer, std::max<std::size_t>(bytes, 1));
+      status != cudaSuccess) {
+    api().cudaGetLastError();
     throw Error(fmt::format("CUDA: cannot allocate {} bytes on device {}: {}", bytes,
                             state_->ordinal, status_text(status)));
   }
@@ -107,7 +130,7 @@ CudaBuffer::CudaBuffer(std::shared_ptr<DeviceState> state, std::size_t bytes)
 }
 
 CudaBuffer::~CudaBuffer() {
-  if (state_->alive && pointer) cudaFree(pointer);
+  if (state_->may_release() && pointer) api().cudaFree(pointer);
   state_->buffers.erase(this);
 }
 
@@ -122,27 +145,14 @@ CudaProgram::~CudaProgram() {
 }
 
 void CudaProgram::unload() noexcept {
-  if (library && state_->alive) cudaLibraryUnload(library);
+  if (library && state_->may_release()) api().cudaLibraryUnload(library);
+  forget();
+}
+
+void CudaProgram::forget() noexcept {
   library = nullptr;
   kernel = nullptr;
   dynamic_shared_opted_in = 0;
-}
-
-void CudaProgram::load() {
-  if (library) return;
-  // PTX must be NUL-terminated; the cubin is used as is.
-  if (compiled.ptx && (compiled.image.empty() || compiled.image.back() != '\0'))
-    compiled.image.push_back('\0');
-  auto status = cudaLibraryLoadData(&library, compiled.image.data(), nullptr, nullptr, 0, nullptr,
-                                    nullptr, 0);
-  if (status == cudaSuccess) status = cudaLibraryGetKernel(&kernel, library, entry.c_str());
-  if (status != cudaSuccess) {
-    cudaGetLastError();
-    unload();
-    throw VariantFailure(Outcome::compile_error,
-                         fmt::format("CUDA: the driver cannot load the {} image of '{}': {}",
-                                     compiled.target, entry, status_text(status)));
-  }
 }
 
 // Forwards the runner's phase markers and remembers the variant in flight, so that CUPTI activity
@@ -172,19 +182,33 @@ class CudaDevice final : public Device {
         counters_(ordinal) {
     state_->ordinal = ordinal;
     target_ = choose_target(arch_.major * 10 + arch_.minor);
-    create_context_objects();
+    sweep_ = std::make_unique<CudaProgram>(
+        state_, compiler_.compile({kL2SweepEntry, kL2SweepCode, {}, {}}, target_), kL2SweepEntry);
+    try {
+      create_context_objects();
+      load(*sweep_);
+    } catch (...) {
+      destroy_context_objects();
+      throw;
+    }
   }
 
   CudaDevice(const CudaDevice&) = delete;
   CudaDevice& operator=(const CudaDevice&) = delete;
 
   ~CudaDevice() override {
-    destroy_context_objects();
-    for (auto* program : state_->programs)
-      program->unload();
-    for (auto* buffer : state_->buffers) {
-      cudaFree(buffer->pointer);
-      buffer->pointer = nullptr;
+    if (state_->reset_pending) {
+      // A kernel may still be running (a timeout): freeing would wait for it, the reset ends it.
+      forget_context();
+      api().cudaDeviceReset();
+    } else {
+      destroy_context_objects();
+      for (auto* program : state_->programs)
+        program->unload();
+      for (auto* buffer : state_->buffers) {
+        api().cudaFree(buffer->pointer);
+        buffer->pointer = nullptr;
+      }
     }
     state_->alive = false;
   }
@@ -193,27 +217,24 @@ class CudaDevice final : public Device {
 
   std::unique_ptr<Program> compile(const KernelSource& source) override {
     recover_if_needed();
-    auto compiled = compiler_.compile(source, target_);
-    auto program = std::make_unique<CudaProgram>(state_, std::move(compiled), source.entry);
+    auto program =
+        std::make_unique<CudaProgram>(state_, compiler_.compile(source, target_), source.entry);
     program->compile_ms = program->compiled.compile_ms;
     program->log = program->compiled.log;
-    program->load();
-    if (program->compiled.report) {
-      program->resources = to_resources(*program->compiled.report);
-      program->static_shared = program->compiled.report->shared_bytes;
-      program->barriers = program->compiled.report->barriers;
+    load(*program);
+    if (const auto& report = program->compiled.report) {
+      program->resources = to_resources(*report);
+      program->static_shared = report->shared_bytes;
+      program->barriers = report->barriers;
     } else {
-      // PTX finalised by the driver: ask it what the kernel uses (spills are not reported).
-      cudaFuncAttributes attributes{};
-      if (cudaFuncGetAttributes(&attributes, reinterpret_cast<const void*>(program->kernel)) ==
-          cudaSuccess) {
-        program->resources.registers = attributes.numRegs;
-        program->resources.shared_bytes = static_cast<int>(attributes.sharedSizeBytes);
-        program->resources.stack_bytes = static_cast<int>(attributes.localSizeBytes);
-        program->resources.const_bytes = static_cast<int>(attributes.constSizeBytes);
-        program->static_shared = static_cast<int>(attributes.sharedSizeBytes);
-      }
-      cudaGetLastError();
+      // No ptxas report (PTX the driver finalised, or a compile NVRTC served from its own
+      // cache): the loaded kernel's attributes, which know no spills.
+      const auto& a = program->attributes;
+      program->resources.registers = a.numRegs;
+      program->resources.shared_bytes = static_cast<int>(a.sharedSizeBytes);
+      program->resources.stack_bytes = static_cast<int>(a.localSizeBytes);
+      program->resources.const_bytes = static_cast<int>(a.constSizeBytes);
+      program->static_shared = static_cast<int>(a.sharedSizeBytes);
     }
     return program;
   }
@@ -243,9 +264,10 @@ class CudaDevice final : public Device {
     if (data.size() > b.bytes())
       throw Error(
           fmt::format("CUDA: reading {} bytes from a buffer of {}", data.size(), b.bytes()));
-    check(cudaMemcpyAsync(data.data(), b.pointer, data.size(), cudaMemcpyDeviceToHost, stream_),
-          "copying from the device");
-    check(cudaStreamSynchronize(stream_), "copying from the device");
+    check(
+        api().cudaMemcpyAsync(data.data(), b.pointer, data.size(), cudaMemcpyDeviceToHost, stream_),
+        "copying from the device");
+    check(api().cudaStreamSynchronize(stream_), "copying from the device");
   }
 
   Resources resources(const Program& program, const Geometry& geometry) const override {
@@ -261,8 +283,10 @@ class CudaDevice final : public Device {
   double run(Program& program, const Geometry& geometry, std::span<const KernelArg> args,
              std::span<Buffer* const> buffers) override {
     if (!activity_timer_) return event_timed_run(program, geometry, args, buffers);
-    return activity_timer_->time_ms(phases_.variant(),
-                                    [&] { event_timed_run(program, geometry, args, buffers); });
+    return classify_cupti_failures([&] {
+      return activity_timer_->time_ms(phases_.variant(),
+                                      [&] { event_timed_run(program, geometry, args, buffers); });
+    });
   }
 
   // Counters from the CUPTI range profiler, tracing paused; each pass starts from a flushed L2.
@@ -271,14 +295,16 @@ class CudaDevice final : public Device {
                               const CounterRequest& request) override {
     std::optional<cupti::ActivityTimer::Pause> tracing_off;
     if (activity_timer_) tracing_off.emplace(*activity_timer_);
-    return counters_.collect(
-        {request.flop_counts, request.extra_metrics},
-        fmt::format("ktune variant {}", phases_.variant()),
-        [&] {
-          flush_caches();
-          check(cudaStreamSynchronize(stream_), "flushing the L2 cache");
-        },
-        [&] { event_timed_run(program, geometry, args, buffers); });
+    return classify_cupti_failures([&] {
+      return counters_.collect(
+          {request.flop_counts, request.extra_metrics},
+          fmt::format("ktune variant {}", phases_.variant()),
+          [&] {
+            flush_caches();
+            check(api().cudaStreamSynchronize(stream_), "flushing the L2 cache");
+          },
+          [&] { event_timed_run(program, geometry, args, buffers); });
+    });
   }
   std::string counters_problem() const override { return counters_.problem(); }
 
@@ -288,10 +314,13 @@ class CudaDevice final : public Device {
       return {};
     }
     if (name != "cupti")
-      throw UsageError(fmt::format("--timer {}: unknown timer (accepted: events, cupti)", name));
+      throw UsageError(fmt::format("unknown timer '{}' (accepted: events, cupti)", name));
     try {
       activity_timer_ = std::make_unique<cupti::ActivityTimer>();
-    } catch (const Error& e) {
+    } catch (const cupti::CuptiError& e) {
+      // The machine may refuse tracing (another tool attached, an old driver): events time
+      // instead. Any other failure is a defect, not a reason to time differently.
+      if (!cupti::environment_problem(e.code())) throw;
       return fmt::format("the CUPTI activity timer cannot start ({}); timing with CUDA events",
                          e.what());
     }
@@ -304,7 +333,7 @@ class CudaDevice final : public Device {
     recover_if_needed();
     auto* p = dynamic_cast<CudaProgram*>(&program);
     if (!p) throw Error("CUDA: run() was given a program another device compiled");
-    p->load();
+    load(*p);
     if (const auto o = occupancy(*p, geometry); o.active_blocks == 0)
       throw VariantFailure(Outcome::resource_exceeded, o.why_not);
     opt_in_shared_memory(*p, geometry);
@@ -331,31 +360,43 @@ class CudaDevice final : public Device {
     }
     const dim3 grid(geometry.grid[0], geometry.grid[1], geometry.grid[2]);
     const dim3 block(geometry.block[0], geometry.block[1], geometry.block[2]);
-    check(cudaEventRecord(start_, stream_), "recording the start event");
+    check(api().cudaEventRecord(start_, stream_), "recording the start event");
     const cudaError_t launched =
-        cudaLaunchKernel(reinterpret_cast<const void*>(p->kernel), grid, block, argv.data(),
-                         geometry.dynamic_shared_bytes, stream_);
+        api().cudaLaunchKernel(reinterpret_cast<const void*>(p->kernel), grid, block, argv.data(),
+                               geometry.dynamic_shared_bytes, stream_);
     if (launched != cudaSuccess) {
-      cudaGetLastError();  // a refused launch is not sticky, but an earlier fault may surface here
-      if (cudaStreamSynchronize(stream_) != cudaSuccess) {
-        cudaGetLastError();
-        needs_reset_ = true;
+      if (poisons_context(launched)) fail(launched, "launching the kernel");
+      api().cudaGetLastError();
+      if (image_error(launched)) {
+        p->unload();
+        throw VariantFailure(Outcome::compile_error,
+                             fmt::format("the driver cannot run the {} image of '{}': {}",
+                                         p->compiled.target, p->entry, status_text(launched)));
       }
+      // A refused launch leaves the context intact, but an earlier kernel's fault may only be
+      // reported now.
+      if (const auto earlier = api().cudaStreamQuery(stream_); poisons_context(earlier))
+        fail(earlier, "launching the kernel");
       throw VariantFailure(launch_refusal(launched),
                            fmt::format("launch refused: {}", status_text(launched)));
     }
-    check(cudaEventRecord(stop_, stream_), "recording the stop event");
+    check(api().cudaEventRecord(stop_, stream_), "recording the stop event");
     wait_for_stop();
     float ms = 0;
-    check(cudaEventElapsedTime(&ms, start_, stop_), "reading the event timer");
+    check(api().cudaEventElapsedTime(&ms, start_, stop_), "reading the event timer");
     return ms;
   }
 
   void flush_caches() override {
     recover_if_needed();
-    if (!flush_buffer_) return;
-    // A different byte each time, so no part of the hierarchy can treat it as already done.
-    check(cudaMemsetAsync(flush_buffer_, ++flush_value_ & 0xff, flush_bytes_, stream_),
+    load(*sweep_);
+    void* data = flush_buffer_;
+    unsigned long long count = flush_bytes_ / 16;
+    void* sink = flush_buffer_;
+    void* argv[] = {&data, &count, &sink};
+    const auto blocks = static_cast<unsigned>(std::max(1, 4 * info_.compute_units));
+    check(api().cudaLaunchKernel(reinterpret_cast<const void*>(sweep_->kernel), dim3(blocks),
+                                 dim3(kL2SweepThreads), argv, 0, stream_),
           "flushing the L2 cache");
   }
 
@@ -383,6 +424,67 @@ class CudaDevice final : public Device {
     return *b;
   }
 
+  // A call failed. A context-poisoning error, whichever call reports it, is a kernel's fault:
+  // the variant's launch_error, and the device is reset before its next operation. Anything else
+  // is the device's own failure.
+  [[noreturn]] void fail(cudaError_t status, std::string_view what) {
+    if (poisons_context(status)) {
+      state_->reset_pending = true;
+      throw VariantFailure(Outcome::launch_error,
+                           fmt::format("the kernel failed: {} (reported while {}); the device is "
+                                       "reset and its buffers restored before the next variant",
+                                       status_text(status), what));
+    }
+    api().cudaGetLastError();
+    throw Error(fmt::format("CUDA: {}: {}", what, status_text(status)));
+  }
+
+  void check(cudaError_t status, std::string_view what) {
+    if (status != cudaSuccess) fail(status, what);
+  }
+
+  // CUPTI code reports failures as exceptions. A failed cudart call there is classified like the
+  // device's own; after a failed CUPTI call the context is probed, so that a kernel fault CUPTI
+  // met first is the variant's launch_error here too.
+  template <class Body>
+  auto classify_cupti_failures(Body&& body) -> decltype(body()) {
+    try {
+      return body();
+    } catch (const CudaCallError& e) {
+      fail(e.status(), e.call());
+    } catch (const cupti::CuptiError& e) {
+      if (const auto status = api().cudaStreamQuery(stream_); poisons_context(status))
+        fail(status, "calling " + e.call());
+      throw;
+    }
+  }
+
+  // Loads the image and the kernel into the context now. With lazy loading (the default) the
+  // driver would report an image it cannot run (no code for this GPU, invalid PTX, a JIT
+  // failure) only at the first launch: it is the variant's compile error, not a launch error.
+  void load(CudaProgram& p) {
+    if (p.library) return;
+    // PTX must be NUL-terminated; the cubin is used as is.
+    if (p.compiled.ptx && (p.compiled.image.empty() || p.compiled.image.back() != '\0'))
+      p.compiled.image.push_back('\0');
+    auto status = api().cudaLibraryLoadData(&p.library, p.compiled.image.data(), nullptr, nullptr,
+                                            0, nullptr, nullptr, 0);
+    if (status == cudaSuccess)
+      status = api().cudaLibraryGetKernel(&p.kernel, p.library, p.entry.c_str());
+    if (status == cudaSuccess)
+      status = api().cudaFuncGetAttributes(&p.attributes, reinterpret_cast<const void*>(p.kernel));
+    if (status == cudaSuccess) return;
+    if (poisons_context(status)) {
+      p.forget();
+      fail(status, "loading a kernel");
+    }
+    api().cudaGetLastError();
+    p.unload();
+    throw VariantFailure(Outcome::compile_error,
+                         fmt::format("CUDA: the driver cannot load the {} image of '{}': {}",
+                                     p.compiled.target, p.entry, status_text(status)));
+  }
+
   Occupancy occupancy(const CudaProgram& p, const Geometry& geometry) const {
     LaunchUsage usage;
     usage.threads_per_block = static_cast<int>(geometry.threads_per_block());
@@ -399,10 +501,12 @@ class CudaDevice final : public Device {
         static_cast<std::uint64_t>(p.static_shared) + geometry.dynamic_shared_bytes <=
             info_.shared_memory_per_block)
       return;
-    const auto status = cudaFuncSetAttribute(reinterpret_cast<const void*>(p.kernel),
-                                             cudaFuncAttributeMaxDynamicSharedMemorySize, dynamic);
+    const auto status =
+        api().cudaFuncSetAttribute(reinterpret_cast<const void*>(p.kernel),
+                                   cudaFuncAttributeMaxDynamicSharedMemorySize, dynamic);
     if (status != cudaSuccess) {
-      cudaGetLastError();
+      if (poisons_context(status)) fail(status, "opting in to dynamic shared memory");
+      api().cudaGetLastError();
       throw VariantFailure(Outcome::resource_exceeded,
                            fmt::format("{} bytes of dynamic shared memory refused: {}", dynamic,
                                        status_text(status)));
@@ -414,18 +518,12 @@ class CudaDevice final : public Device {
   void wait_for_stop() {
     const auto start = std::chrono::steady_clock::now();
     for (;;) {
-      const cudaError_t status = cudaEventQuery(stop_);
+      const cudaError_t status = api().cudaEventQuery(stop_);
       if (status == cudaSuccess) return;
-      if (status != cudaErrorNotReady) {
-        needs_reset_ = true;
-        throw VariantFailure(Outcome::launch_error,
-                             fmt::format("the kernel failed: {}; the device is reset and its "
-                                         "buffers restored before the next variant",
-                                         status_text(status)));
-      }
+      if (status != cudaErrorNotReady) fail(status, "waiting for the kernel");
       const double waited = ms_since(start);
       if (waited > timeout_ms_) {
-        needs_reset_ = true;  // the only way to stop a running kernel
+        state_->reset_pending = true;  // the only way to stop a running kernel
         throw VariantFailure(Outcome::timeout,
                              fmt::format("a run took over the {:.0f} ms timeout; the device is "
                                          "reset before the next variant",
@@ -439,53 +537,73 @@ class CudaDevice final : public Device {
   }
 
   void create_context_objects() {
-    check(cudaSetDevice(state_->ordinal), "selecting the device");
-    check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
-    check(cudaEventCreate(&start_), "creating an event");
-    check(cudaEventCreate(&stop_), "creating an event");
-    // Twice the L2, so no replacement policy can keep the kernel's data resident.
+    check(api().cudaSetDevice(state_->ordinal), "selecting the device");
+    check(api().cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
+    check(api().cudaEventCreate(&start_), "creating an event");
+    check(api().cudaEventCreate(&stop_), "creating an event");
+    // Twice the L2, so no replacement policy can keep the kernel's data resident; zeroed, which
+    // the sweep relies on (see kL2SweepCode).
     flush_bytes_ = std::max<std::size_t>(2 * info_.l2_bytes, 1 << 20);
-    check(cudaMalloc(&flush_buffer_, flush_bytes_), "allocating the L2 flush buffer");
+    check(api().cudaMalloc(&flush_buffer_, flush_bytes_), "allocating the L2 flush buffer");
+    check(api().cudaMemsetAsync(flush_buffer_, 0, flush_bytes_, stream_),
+          "clearing the L2 flush buffer");
+    check(api().cudaStreamSynchronize(stream_), "clearing the L2 flush buffer");
   }
 
   void destroy_context_objects() noexcept {
-    if (flush_buffer_) cudaFree(flush_buffer_);
-    if (start_) cudaEventDestroy(start_);
-    if (stop_) cudaEventDestroy(stop_);
-    if (stream_) cudaStreamDestroy(stream_);
+    if (flush_buffer_) api().cudaFree(flush_buffer_);
+    if (start_) api().cudaEventDestroy(start_);
+    if (stop_) api().cudaEventDestroy(stop_);
+    if (stream_) api().cudaStreamDestroy(stream_);
     flush_buffer_ = nullptr;
     start_ = stop_ = nullptr;
     stream_ = nullptr;
   }
 
-  void copy_in(CudaBuffer& b) {
-    if (b.shadow.empty()) {
-      check(cudaMemsetAsync(b.pointer, 0, b.bytes(), stream_), "clearing a buffer");
-    } else {
-      check(cudaMemcpyAsync(b.pointer, b.shadow.data(), b.shadow.size(), cudaMemcpyHostToDevice,
-                            stream_),
-            "copying to the device");
-    }
-    check(cudaStreamSynchronize(stream_), "copying to the device");
+  // Drops every handle of the context without releasing it: the reset that follows does.
+  void forget_context() noexcept {
+    flush_buffer_ = nullptr;
+    start_ = stop_ = nullptr;
+    stream_ = nullptr;
+    for (auto* program : state_->programs)
+      program->forget();
+    for (auto* buffer : state_->buffers)
+      buffer->pointer = nullptr;
   }
 
-  // After a sticky error or a timeout: reset the device (ending any kernel still running), then
-  // rebuild what the runner holds: buffers from their host copies, programs on next use.
+  void copy_in(CudaBuffer& b) {
+    if (b.shadow.empty()) {
+      check(api().cudaMemsetAsync(b.pointer, 0, b.bytes(), stream_), "clearing a buffer");
+    } else {
+      check(api().cudaMemcpyAsync(b.pointer, b.shadow.data(), b.shadow.size(),
+                                  cudaMemcpyHostToDevice, stream_),
+            "copying to the device");
+    }
+    check(api().cudaStreamSynchronize(stream_), "copying to the device");
+  }
+
+  // After a kernel fault or a timeout: reset the device (ending any kernel still running; in a
+  // worker process this is a kill instead), then rebuild what the runner holds: buffers from
+  // their host copies, programs on next use. The reset stays pending until all of it succeeded,
+  // so a failure here is retried by the next operation.
   void recover_if_needed() {
-    if (!needs_reset_) return;
-    needs_reset_ = false;
-    for (auto* program : state_->programs)
-      program->unload();
-    destroy_context_objects();
-    for (auto* buffer : state_->buffers)
-      buffer->pointer = nullptr;  // freed with the context
-    check(cudaDeviceReset(), "resetting the device after a failed kernel");
-    cudaGetLastError();
-    create_context_objects();
-    for (auto* buffer : state_->buffers) {
-      check(cudaMalloc(&buffer->pointer, std::max<std::size_t>(buffer->bytes(), 1)),
-            "re-allocating a buffer after a reset");
-      copy_in(*buffer);
+    if (!state_->reset_pending) return;
+    forget_context();
+    if (const auto status = api().cudaDeviceReset(); status != cudaSuccess)
+      throw Error(fmt::format("CUDA: the device cannot be reset after a failed kernel: {}",
+                              status_text(status)));
+    api().cudaGetLastError();
+    state_->reset_pending = false;
+    try {
+      create_context_objects();
+      for (auto* buffer : state_->buffers) {
+        check(api().cudaMalloc(&buffer->pointer, std::max<std::size_t>(buffer->bytes(), 1)),
+              "re-allocating a buffer after a reset");
+        copy_in(*buffer);
+      }
+    } catch (...) {
+      state_->reset_pending = true;
+      throw;
     }
   }
 
@@ -501,16 +619,15 @@ class CudaDevice final : public Device {
   cudaEvent_t stop_ = nullptr;
   void* flush_buffer_ = nullptr;
   std::size_t flush_bytes_ = 0;
-  int flush_value_ = 0;
+  std::unique_ptr<CudaProgram> sweep_;  // the L2 flush kernel
   double timeout_ms_ = 10'000;
-  bool needs_reset_ = false;
   cupti::CounterProfiler counters_;
   std::unique_ptr<cupti::ActivityTimer> activity_timer_;
 };
 
 cudaDeviceProp properties(int index) {
   cudaDeviceProp prop{};
-  if (auto status = cudaGetDeviceProperties(&prop, index); status != cudaSuccess)
+  if (auto status = api().cudaGetDeviceProperties(&prop, index); status != cudaSuccess)
     throw Error(fmt::format("CUDA: cannot read the properties of device {}: {}", index,
                             status_text(status)));
   return prop;
@@ -538,7 +655,7 @@ DeviceInfo describe_device(int index) {
   const cudaDeviceProp prop = properties(index);
   auto attribute = [index](cudaDeviceAttr attr) {
     int value = 0;
-    if (cudaDeviceGetAttribute(&value, attr, index) != cudaSuccess) cudaGetLastError();
+    if (api().cudaDeviceGetAttribute(&value, attr, index) != cudaSuccess) api().cudaGetLastError();
     return value;
   };
   DeviceInfo info;
@@ -548,8 +665,8 @@ DeviceInfo describe_device(int index) {
   info.vendor = "NVIDIA";
   info.architecture = fmt::format("sm_{}{}", prop.major, prop.minor);
   int driver = 0, runtime = 0;
-  cudaDriverGetVersion(&driver);
-  cudaRuntimeGetVersion(&runtime);
+  api().cudaDriverGetVersion(&driver);
+  api().cudaRuntimeGetVersion(&runtime);
   info.driver_version = fmt::format("{}.{}", driver / 1000, (driver % 1000) / 10);
   info.runtime_version = fmt::format("{}.{}", runtime / 1000, (runtime % 1000) / 10);
   info.compute_units = prop.multiProcessorCount;

@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/outcome.hpp"
+#include "profiles/cuda/cuda_api.hpp"
 
 namespace ktune::profiles::cuda {
 namespace {
@@ -20,13 +21,13 @@ namespace {
 class Program {
  public:
   Program(const std::string& code, const std::string& name) {
-    if (nvrtcCreateProgram(&program_, code.c_str(), name.c_str(), 0, nullptr, nullptr) !=
+    if (api().nvrtcCreateProgram(&program_, code.c_str(), name.c_str(), 0, nullptr, nullptr) !=
         NVRTC_SUCCESS)
       throw Error("NVRTC: cannot create a program (out of memory?)");
   }
   Program(const Program&) = delete;
   Program& operator=(const Program&) = delete;
-  ~Program() { nvrtcDestroyProgram(&program_); }
+  ~Program() { api().nvrtcDestroyProgram(&program_); }
   nvrtcProgram get() const { return program_; }
 
  private:
@@ -35,9 +36,9 @@ class Program {
 
 std::string program_log(nvrtcProgram program) {
   std::size_t size = 0;
-  if (nvrtcGetProgramLogSize(program, &size) != NVRTC_SUCCESS || size <= 1) return {};
+  if (api().nvrtcGetProgramLogSize(program, &size) != NVRTC_SUCCESS || size <= 1) return {};
   std::string log(size, '\0');
-  nvrtcGetProgramLog(program, log.data());
+  api().nvrtcGetProgramLog(program, log.data());
   log.resize(size - 1);  // the terminating NUL
   return log;
 }
@@ -76,10 +77,24 @@ std::string options_text(const std::vector<std::string>& options) {
   return text;
 }
 
+// NVRTC 12.9 and later cache compiles themselves, and a hit prints no ptxas report.
+bool nvrtc_caches_compiles() {
+  int major = 0, minor = 0;
+  api().nvrtcVersion(&major, &minor);
+  return major > 12 || (major == 12 && minor >= 9);
+}
+
+// ptxas reported on some entry function (not necessarily the one asked for).
+bool has_ptxas_report(std::string_view log) {
+  return log.find("Compiling entry function") != std::string_view::npos;
+}
+
 std::vector<std::string> compile_options(const KernelSource& source, std::string_view target,
                                          bool ptx) {
   std::vector<std::string> options{fmt::format("--gpu-architecture={}", target), "--std=c++17"};
   if (!ptx) options.emplace_back("--ptxas-options=-v");
+  // ktune has its own cache (which keeps the report); NVRTC's would hide it.
+  if (nvrtc_caches_compiles()) options.emplace_back("--no-cache");
   for (const auto& d : source.defines)
     options.push_back(d.value.empty() ? "-D" + d.name : fmt::format("-D{}={}", d.name, d.value));
   for (const auto& o : source.cuda_options)
@@ -96,7 +111,7 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 
 std::string nvrtc_version() {
   int major = 0, minor = 0;
-  nvrtcVersion(&major, &minor);
+  api().nvrtcVersion(&major, &minor);
   return fmt::format("{}.{}", major, minor);
 }
 
@@ -104,9 +119,9 @@ std::vector<int> nvrtc_architectures() {
   static const std::vector<int> list = [] {
     int count = 0;
     std::vector<int> archs;
-    if (nvrtcGetNumSupportedArchs(&count) == NVRTC_SUCCESS && count > 0) {
+    if (api().nvrtcGetNumSupportedArchs(&count) == NVRTC_SUCCESS && count > 0) {
       archs.resize(static_cast<std::size_t>(count));
-      if (nvrtcGetSupportedArchs(archs.data()) != NVRTC_SUCCESS) archs.clear();
+      if (api().nvrtcGetSupportedArchs(archs.data()) != NVRTC_SUCCESS) archs.clear();
     }
     return archs;
   }();
@@ -144,7 +159,7 @@ CompiledImage NvrtcCompiler::compile(const KernelSource& source, std::string_vie
       result.log = std::move(hit->log);
       result.from_cache = true;
       if (!ptx) result.report = parse_ptxas_report(result.log, source.entry);
-      if (ptx || result.report) return result;  // else: damaged entry, compile again
+      if (ptx || result.report) return result;  // else: stored without a report, compile again
     }
   }
 
@@ -154,22 +169,25 @@ CompiledImage NvrtcCompiler::compile(const KernelSource& source, std::string_vie
   for (const auto& o : options)
     argv.push_back(o.c_str());
   const nvrtcResult status =
-      nvrtcCompileProgram(program.get(), static_cast<int>(argv.size()), argv.data());
+      api().nvrtcCompileProgram(program.get(), static_cast<int>(argv.size()), argv.data());
   result.log = program_log(program.get());
   if (status != NVRTC_SUCCESS)
     throw VariantFailure(Outcome::compile_error,
                          fmt::format("NVRTC ({}): {}", target, first_error(result.log, status)));
   std::size_t size = 0;
   if (ptx) {
-    nvrtcGetPTXSize(program.get(), &size);
+    api().nvrtcGetPTXSize(program.get(), &size);
     result.image.resize(size);
-    nvrtcGetPTX(program.get(), result.image.data());
+    api().nvrtcGetPTX(program.get(), result.image.data());
   } else {
-    nvrtcGetCUBINSize(program.get(), &size);
+    api().nvrtcGetCUBINSize(program.get(), &size);
     result.image.resize(size);
-    nvrtcGetCUBIN(program.get(), result.image.data());
+    api().nvrtcGetCUBIN(program.get(), result.image.data());
     result.report = parse_ptxas_report(result.log, source.entry);
-    if (!result.report)
+    // ptxas reported other entries but not this one: the source has no kernel of that name.
+    // Without any report (a compile NVRTC served from a cache of its own) the device reads the
+    // resources from the loaded kernel instead.
+    if (!result.report && has_ptxas_report(result.log))
       throw VariantFailure(Outcome::compile_error,
                            fmt::format("NVRTC ({}): no kernel named '{}' in the compiled source",
                                        target, source.entry));

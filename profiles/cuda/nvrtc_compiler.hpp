@@ -21,7 +21,8 @@ struct CompiledImage {
   bool ptx = false;
   std::string target;  // "sm_90" (cubin) or "compute_90" (PTX)
   std::string log;
-  std::optional<PtxasReport> report;  // absent for PTX (ptxas did not run)
+  std::optional<PtxasReport> report;  // absent for PTX (ptxas did not run), or when ptxas
+                                      // printed no report (a compile NVRTC had cached)
   double compile_ms = 0;              // 0 when served from the cache
   bool from_cache = false;
 };

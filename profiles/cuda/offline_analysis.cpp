@@ -76,6 +76,10 @@ AnalysisReport analyze_offline(const kernels::Family& family, const Space& space
     const auto& compiled = *attempt.compiled;
     v.compile_ms = compiled.compile_ms;
     v.cached = compiled.from_cache;
+    if (!compiled.report) {
+      v.message = "ptxas printed no resource report for this compile";
+      continue;
+    }
     const PtxasReport& ptxas = *compiled.report;
     v.resources = to_resources(ptxas);
     const auto occupancy = theoretical_occupancy(

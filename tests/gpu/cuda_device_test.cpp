@@ -1,6 +1,8 @@
 // The CUDA device on a real GPU: identity, launches verified against the CPU reference, timing,
 // resources and occupancy against the runtime's own calculator, dynamic shared memory above
-// 48 KiB, and recovery from sticky errors and timeouts. Skipped without a device.
+// 48 KiB, and recovery from real faults (a wild pointer, an out-of-bounds write, a misaligned
+// access), a run past the timeout and an endless kernel. Skipped without a device; every
+// failure path is also run without one, on a fake runtime (tests/unit/profiles/cuda/fault).
 #include <cuda_runtime_api.h>
 #include <gtest/gtest.h>
 
@@ -271,6 +273,15 @@ extern "C" __global__ void misaligned(float* data) {
                         "cudaErrorMisalignedAddress");
 }
 
+TEST(CudaDevice, RecoversFromAnOutOfBoundsWrite) {
+  if (!open_gpu()) GTEST_SKIP() << "no CUDA device: " << no_device_reason();
+  expect_recovery_after("out_of_bounds", R"(
+extern "C" __global__ void out_of_bounds(float* data) {
+  data[threadIdx.x + (1ull << 40) / sizeof(float)] = 1.0f;  // 1 TiB past a 16 KiB buffer
+})",
+                        "cudaErrorIllegalAddress");
+}
+
 TEST(CudaDevice, ARunPastTheTimeoutIsATimeoutAndTheDeviceRecovers) {
   REQUIRE_GPU(device);
   device->set_run_timeout(200);
@@ -297,6 +308,37 @@ extern "C" __global__ void spin(float* out, int millions) {
   const double ms = device->run(*spin, g, std::vector<KernelArg>{BufferArg{0}, 1}, buffers);
   EXPECT_GT(ms, 0.0);
   EXPECT_EQ(read_floats(*device, *buffer, 1)[0], 1.0f);
+}
+
+// A kernel that never ends: the timeout ends the variant, the reset must not wait for it (no
+// cudaFree or unload before it), and the next variant runs. If cudaDeviceReset itself waits for
+// the kernel, this test hangs until CTest's timeout: then only the worker process (a kill) can
+// recover, and the in-process path must say so.
+TEST(CudaDevice, AnEndlessKernelIsATimeoutAndTheDeviceRecovers) {
+  REQUIRE_GPU(device);
+  device->set_run_timeout(200);
+  auto endless = device->compile(source("endless", R"(
+extern "C" __global__ void endless(volatile int* flag) {
+  while (*flag == 0) {}  // the flag is zero and nothing sets it
+})"));
+  auto good = device->compile(source("scale", kScale));
+  auto buffer = device->allocate(4096);
+  device->write(*buffer, bytes(std::vector<float>(1024, 0.0f)));
+  Buffer* buffers[] = {buffer.get()};
+  Geometry g;
+  try {
+    device->run(*endless, g, std::vector<KernelArg>{BufferArg{0}}, buffers);
+    FAIL();
+  } catch (const VariantFailure& e) {
+    EXPECT_EQ(e.outcome(), Outcome::timeout) << e.what();
+  }
+  device->write(*buffer, bytes(iota(1024)));
+  g.block = {256, 1, 1};
+  g.grid = {4, 1, 1};
+  EXPECT_GT(device->run(*good, g, std::vector<KernelArg>{BufferArg{0}, std::int32_t{1024}, 2.0f},
+                        buffers),
+            0.0);
+  EXPECT_EQ(read_floats(*device, *buffer, 1024)[1023], 2048.0f);
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 // CUPTI counters checked against kernels whose work is known exactly (label gpu: skipped without
 // a CUDA device). A stream copy moves a known number of DRAM bytes; an FMA loop executes a known
 // number of FP32 operations; achieved occupancy can never exceed the theoretical one. Counters
-// that the machine forbids (no permission, another profiler) skip with the reason: that is the
-// environment, not ktune.
+// that the machine forbids (no permission, counters busy, MIG, vGPU, not supported) skip with
+// the reason: that is the environment, not ktune. Any other CUPTI failure is thrown by
+// profile() and fails the test (counter_profiler.cpp sets counters_problem() only for the
+// environment's codes).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -30,10 +32,12 @@ extern "C" __global__ void stream_copy(const float* __restrict__ in, float* __re
   if (i < n) out[i] = in[i];
 })";
 
-// Four independent FMA chains per thread; the sum at the end adds three FADDs.
+// Four independent FMA chains per thread, started by three FADDs and summed by three more:
+// 8 x iterations + 6 FP32 operations per thread. The starting FADDs take the run-time `c`, so no
+// compiler can fold them into the integer-to-float conversion (NVRTC 13.0's PTX has all six).
 constexpr const char* kFma = R"(
 extern "C" __global__ void fma_loop(float* out, int iterations, float b, float c) {
-  float a0 = threadIdx.x, a1 = a0 + 1.0f, a2 = a0 + 2.0f, a3 = a0 + 3.0f;
+  float a0 = threadIdx.x, a1 = a0 + c, a2 = a1 + c, a3 = a2 + c;
   for (int i = 0; i < iterations; ++i) {
     a0 = fmaf(a0, b, c);
     a1 = fmaf(a1, b, c);
@@ -100,7 +104,12 @@ TEST_F(CuptiGpu, StreamCopyDramBytesMatchTheBytesMoved) {
   const auto write = metric_value(m, names::kDramBytesWrite);
   ASSERT_TRUE(read && write);
   EXPECT_NEAR(*read, bytes, 0.03 * bytes);
-  EXPECT_NEAR(*write, bytes, 0.03 * bytes);
+  // The flush leaves clean lines, so nothing but the copy's own writes reach DRAM (a flush by
+  // memset added up to one L2 of write-backs); of those, up to one L2 may still be dirty in the
+  // L2 when the kernel ends, and reach DRAM after the profiled range.
+  const double l2 = static_cast<double>(device_->info().l2_bytes);
+  EXPECT_LE(*write, 1.03 * bytes) << "more than the copy wrote: flush write-backs counted?";
+  EXPECT_GE(*write, 0.97 * bytes - l2) << "L2 " << l2 << " bytes";
   for (const auto& metric : m)
     EXPECT_EQ(metric.source, MetricSource::measured) << metric.name;
 
@@ -128,7 +137,7 @@ TEST_F(CuptiGpu, FmaLoopFlopCountMatches) {
   if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
   const auto flops = metric_value(m, names::kFlopCountFp32);
   ASSERT_TRUE(flops);
-  const double expected = double{blocks} * threads * (iterations * 4.0 * 2.0 + 3.0);
+  const double expected = double{blocks} * threads * (iterations * 4.0 * 2.0 + 6.0);
   EXPECT_NEAR(*flops, expected, 1e-6 * expected);
   EXPECT_EQ(metric_value(m, names::kFlopCountFp64), 0.0);
 }

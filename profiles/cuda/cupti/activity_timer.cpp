@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "profiles/cuda/cuda_api.hpp"
+#include "profiles/cuda/cuda_errors.hpp"
 #include "profiles/cuda/cupti/cupti_check.hpp"
 #include "profiles/cuda/cupti/kernel_records.hpp"
 
@@ -41,7 +43,7 @@ void CUPTIAPI buffer_completed(CUcontext, uint32_t, uint8_t* buffer, size_t, siz
   {
     std::lock_guard lock(g_mutex);
     CUpti_Activity* record = nullptr;
-    while (cuptiActivityGetNextRecord(buffer, valid, &record) == CUPTI_SUCCESS) {
+    while (api().cuptiActivityGetNextRecord(buffer, valid, &record) == CUPTI_SUCCESS) {
       if (record->kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL ||
           record->kind == CUPTI_ACTIVITY_KIND_KERNEL) {
         const auto* kernel = reinterpret_cast<const CUpti_ActivityKernel10*>(record);
@@ -62,7 +64,7 @@ ActivityTimer::ActivityTimer() {
   if (g_timer_exists.exchange(true))
     throw Error("CUPTI: only one activity timer can exist in a process");
   try {
-    check(cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed),
+    check(api().cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed),
           "cuptiActivityRegisterCallbacks");
     enable();
   } catch (...) {
@@ -81,12 +83,12 @@ void ActivityTimer::enable() {
   std::size_t done = 0;
   try {
     for (auto kind : kKinds) {
-      check(cuptiActivityEnable(kind), "cuptiActivityEnable");
+      check(api().cuptiActivityEnable(kind), "cuptiActivityEnable");
       ++done;
     }
   } catch (...) {
     for (std::size_t i = 0; i < done; ++i)
-      check_nothrow(cuptiActivityDisable(kKinds[i]), "cuptiActivityDisable");
+      check_nothrow(api().cuptiActivityDisable(kKinds[i]), "cuptiActivityDisable");
     throw;
   }
   enabled_ = true;
@@ -95,9 +97,10 @@ void ActivityTimer::enable() {
 void ActivityTimer::disable() noexcept {
   if (!enabled_) return;
   for (auto kind : kKinds)
-    check_nothrow(cuptiActivityDisable(kind), "cuptiActivityDisable");
+    check_nothrow(api().cuptiActivityDisable(kind), "cuptiActivityDisable");
   // Deliver what is left so that no buffer outlives the timer; those records are dropped.
-  check_nothrow(cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED), "cuptiActivityFlushAll");
+  check_nothrow(api().cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED),
+                "cuptiActivityFlushAll");
   std::lock_guard lock(g_mutex);
   g_records.take_ns(0);
   enabled_ = false;
@@ -105,23 +108,35 @@ void ActivityTimer::disable() noexcept {
 
 double ActivityTimer::time_ms(std::uint64_t variant_id, const std::function<void()>& launch) {
   if (!enabled_) throw Error("CUPTI: the activity timer is paused");
-  check(cuptiActivityPushExternalCorrelationId(kCorrelationKind, variant_id),
+  if (stale_records_) {
+    // The last run failed between its launch and its flush: its records must not count here.
+    check_nothrow(api().cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED),
+                  "cuptiActivityFlushAll");
+    std::lock_guard lock(g_mutex);
+    g_records.take_ns(0);
+    stale_records_ = false;
+  }
+  check(api().cuptiActivityPushExternalCorrelationId(kCorrelationKind, variant_id),
         "cuptiActivityPushExternalCorrelationId");
   try {
     launch();
   } catch (...) {
+    stale_records_ = true;
     std::uint64_t ignored = 0;
-    check_nothrow(cuptiActivityPopExternalCorrelationId(kCorrelationKind, &ignored),
+    check_nothrow(api().cuptiActivityPopExternalCorrelationId(kCorrelationKind, &ignored),
                   "cuptiActivityPopExternalCorrelationId");
     throw;
   }
   std::uint64_t popped = 0;
-  check(cuptiActivityPopExternalCorrelationId(kCorrelationKind, &popped),
+  check(api().cuptiActivityPopExternalCorrelationId(kCorrelationKind, &popped),
         "cuptiActivityPopExternalCorrelationId");
-  // FlushAll does not synchronise: the kernel must be complete for its record to be.
-  if (auto status = cudaDeviceSynchronize(); status != cudaSuccess)
-    throw Error(fmt::format("CUDA: cudaDeviceSynchronize failed: {}", cudaGetErrorName(status)));
-  check(cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED), "cuptiActivityFlushAll");
+  // FlushAll does not synchronise: the kernel must be complete for its record to be. A failure
+  // is the caller's to classify (a kernel fault makes it the variant's launch error).
+  stale_records_ = true;
+  if (auto status = api().cudaDeviceSynchronize(); status != cudaSuccess)
+    throw CudaCallError(status, "waiting for the kernel's activity record");
+  check(api().cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED), "cuptiActivityFlushAll");
+  stale_records_ = false;
   std::optional<std::uint64_t> ns;
   {
     std::lock_guard lock(g_mutex);

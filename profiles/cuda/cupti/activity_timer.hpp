@@ -23,7 +23,9 @@ class ActivityTimer {
   ActivityTimer& operator=(const ActivityTimer&) = delete;
 
   // Runs `launch` (which must launch and wait) under `variant_id` and returns the GPU time of the
-  // kernels it launched in milliseconds. Throws ktune::Error when CUPTI recorded none.
+  // kernels it launched in milliseconds. Throws ktune::Error when CUPTI recorded none,
+  // CudaCallError when waiting for the kernel fails and CuptiError when CUPTI does; exceptions
+  // of `launch` pass through.
   double time_ms(std::uint64_t variant_id, const std::function<void()>& launch);
 
   // Tracing off for the guard's lifetime.
@@ -42,6 +44,7 @@ class ActivityTimer {
   void enable();
   void disable() noexcept;
   bool enabled_ = false;
+  bool stale_records_ = false;  // a run failed before its records were taken
 };
 
 }  // namespace ktune::profiles::cuda::cupti

@@ -5,10 +5,10 @@
 
 #include <exception>
 #include <optional>
-
-#include <fmt/format.h>
+#include <string>
 
 #include "core/error.hpp"
+#include "profiles/cuda/cuda_errors.hpp"
 #include "profiles/cuda/cupti/cupti_check.hpp"
 #include "profiles/cuda/cupti/degradation.hpp"
 #include "profiles/cuda/cupti/driver_context.hpp"
@@ -140,11 +140,16 @@ std::vector<Metric> CounterProfiler::collect(const MetricRequest& request,
     try {
       throw;
     } catch (const CuptiError& e) {
+      // Only the machine turns counters off; any other failure must not read as "counters
+      // unavailable" (the GPU tests would report it as skipped): it propagates.
+      if (!environment_problem(e.code())) throw;
       s.problem = counters_unavailable(e.code(), e.call());
-    } catch (const UsageError&) {
-      throw;
-    } catch (const std::exception& e) {
-      s.problem = fmt::format("hardware counters unavailable: {}", e.what());
+    } catch (const CudaCallError& e) {
+      // No driver or no device is the machine too (a CUDA device never gets here without them).
+      if (e.status() != cudaErrorInsufficientDriver && e.status() != cudaErrorNoDevice &&
+          e.status() != cudaErrorStubLibrary)
+        throw;
+      s.problem = "hardware counters unavailable: " + std::string(e.what());
     }
   }
   return {};

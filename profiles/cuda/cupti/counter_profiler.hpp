@@ -3,10 +3,12 @@
 // for Device::profile(). Set up lazily on the first collection (device support, chip name,
 // counter availability, metric config), then one range-profiler measurement per call.
 //
-// Graceful degradation: when counters cannot be collected (no permission, counters busy, MIG,
-// vGPU, WSL, a chip newer than this CUPTI, ...), collect() returns nothing and problem() holds
-// one line saying why and how to fix it; profiling then stays off for this device, so the warning
-// is given once and tuning goes on with event timing and analytic bytes/FLOPs.
+// Graceful degradation: when the machine does not allow counters (no permission, counters busy,
+// MIG, vGPU, WSL, a chip newer than this CUPTI, ...), collect() returns nothing and problem()
+// holds one line saying why and how to fix it; profiling then stays off for this device, so the
+// warning is given once and tuning goes on with event timing and analytic bytes/FLOPs. Any other
+// failure (a CUPTI error that is not the environment's, a missing context) is thrown: it is a
+// defect, not a reason to go without counters.
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,8 +29,9 @@ class CounterProfiler {
 
   // Runs `launch` once per pass in the current CUDA context, each after `prepare` (outside the
   // profiled range: an L2 flush for cold-cache counters), and returns the measured metrics.
-  // Empty when counters are unavailable (see problem()). Exceptions from `launch` pass through;
-  // UsageError for an extra metric the chip does not have.
+  // Empty when the environment forbids counters (see problem()). Exceptions from `launch` pass
+  // through; UsageError for an extra metric the chip does not have; CuptiError or Error for any
+  // other failure.
   std::vector<Metric> collect(const MetricRequest& request, const std::string& range_name,
                               const std::function<void()>& prepare,
                               const std::function<void()>& launch);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "profiles/cuda/cuda_api.hpp"
 
 namespace ktune::profiles::cuda::cupti {
 
@@ -42,6 +43,8 @@ Params params(std::size_t struct_size) {
 }  // namespace ktune::profiles::cuda::cupti
 
 // KTUNE_CUPTI(cuptiProfilerHostInitialize, p): calls fn(&p) and checks it, naming fn.
-#define KTUNE_CUPTI(fn, params) ::ktune::profiles::cuda::cupti::check(fn(&(params)), #fn)
+// Through the function table (profiles/cuda/cuda_api.hpp), so that tests can script CUPTI.
+#define KTUNE_CUPTI(fn, params) \
+  ::ktune::profiles::cuda::cupti::check(::ktune::profiles::cuda::api().fn(&(params)), #fn)
 #define KTUNE_CUPTI_NOTHROW(fn, params) \
-  ::ktune::profiles::cuda::cupti::check_nothrow(fn(&(params)), #fn)
+  ::ktune::profiles::cuda::cupti::check_nothrow(::ktune::profiles::cuda::api().fn(&(params)), #fn)

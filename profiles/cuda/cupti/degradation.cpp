@@ -46,6 +46,8 @@ std::string advice(CUptiResult code) {
     case CUPTI_ERROR_NOT_INITIALIZED:
     case CUPTI_ERROR_NOT_COMPATIBLE:
       return "the NVIDIA driver is too old for this CUPTI: update the driver";
+    case CUPTI_ERROR_NOT_SUPPORTED:
+      return "CUPTI does not support counters on this device and driver";
     default:
       return {};
   }
@@ -59,6 +61,10 @@ std::string level_problem(CUpti_Profiler_Support_Level level, std::string_view u
 }
 
 }  // namespace
+
+bool environment_problem(CUptiResult code) {
+  return !advice(code).empty();
+}
 
 std::string counters_unavailable(CUptiResult code, std::string_view call) {
   std::string why = advice(code);

@@ -9,7 +9,12 @@
 
 namespace ktune::profiles::cuda::cupti {
 
-// For a CUPTI failure while setting up or running the range profiler.
+// True for the codes by which the machine says no to counters (permissions, counters busy, MIG,
+// vGPU, WSL, another tool attached, a chip or driver this CUPTI does not support, ...): they
+// turn counters off with a reason. Any other code is a defect in ktune or CUPTI.
+bool environment_problem(CUptiResult code);
+
+// For an environment_problem() while setting up or running the range profiler.
 std::string counters_unavailable(CUptiResult code, std::string_view call);
 
 // For a device cuptiProfilerDeviceSupported rejects; empty when it is supported.

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "profiles/cuda/cuda_api.hpp"
+#include "profiles/cuda/cuda_errors.hpp"
 
 namespace ktune::profiles::cuda::cupti {
 namespace {
@@ -15,17 +17,20 @@ Function driver_function(const char* symbol) {
   void* address = nullptr;
   cudaDriverEntryPointQueryResult found{};
   const cudaError_t status =
-      cudaGetDriverEntryPointByVersion(symbol, &address, 12000, cudaEnableDefault, &found);
-  if (status != cudaSuccess || found != cudaDriverEntryPointSuccess || !address)
-    throw Error(fmt::format("CUDA: the driver has no {} ({})", symbol, cudaGetErrorName(status)));
+      api().cudaGetDriverEntryPointByVersion(symbol, &address, 12000, cudaEnableDefault, &found);
+  if (status != cudaSuccess)
+    throw CudaCallError(status, fmt::format("looking up the driver's {}", symbol));
+  if (found != cudaDriverEntryPointSuccess || !address)
+    throw Error(fmt::format("CUDA: the driver has no {}", symbol));
   return reinterpret_cast<Function>(address);
 }
 
 }  // namespace
 
 CurrentContext current_context() {
-  static const auto get_current = driver_function<decltype(&cuCtxGetCurrent)>("cuCtxGetCurrent");
-  static const auto get_device = driver_function<decltype(&cuCtxGetDevice)>("cuCtxGetDevice");
+  // Asked each time (once per counter collection): the answer belongs to the function table.
+  const auto get_current = driver_function<decltype(&cuCtxGetCurrent)>("cuCtxGetCurrent");
+  const auto get_device = driver_function<decltype(&cuCtxGetDevice)>("cuCtxGetDevice");
   CurrentContext current;
   if (get_current(&current.context) != CUDA_SUCCESS || !current.context)
     throw Error("CUDA: no context is current on this thread to profile in");

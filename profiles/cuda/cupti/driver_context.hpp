@@ -11,7 +11,8 @@ struct CurrentContext {
   CUdevice device = 0;
 };
 
-// Throws ktune::Error when no context is current or the driver lacks the entry points.
+// Throws CudaCallError when the driver cannot be reached (none installed), ktune::Error when no
+// context is current or the driver lacks the entry points.
 CurrentContext current_context();
 
 }  // namespace ktune::profiles::cuda::cupti

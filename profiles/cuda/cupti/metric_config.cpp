@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "profiles/cuda/cuda_api.hpp"
 #include "profiles/cuda/cupti/cupti_check.hpp"
 #include "profiles/cuda/cupti/host_object.hpp"
 
@@ -32,7 +33,7 @@ std::optional<MetricProperties> query_properties(const HostObject& host, const s
       CUpti_Profiler_Host_GetMetricProperties_Params_STRUCT_SIZE);
   p.pHostObject = host.get();
   p.pMetricName = name.c_str();
-  const CUptiResult status = cuptiProfilerHostGetMetricProperties(&p);
+  const CUptiResult status = api().cuptiProfilerHostGetMetricProperties(&p);
   if (status == CUPTI_ERROR_INVALID_METRIC_NAME) return std::nullopt;
   check(status, "cuptiProfilerHostGetMetricProperties");
   auto text = [](const char* s) { return s ? std::string(s) : std::string(); };
@@ -103,9 +104,9 @@ MetricConfig::MetricConfig(const std::string& chip, const MetricRequest& request
     auto properties = query_properties(s.host, name);
     if (!properties)
       throw UsageError(fmt::format(
-          "metric '{}' is not a metric of {} (ktune metrics --chip {} --all lists its base "
-          "metrics; a full name adds a rollup such as .sum, .avg or .max)",
-          name, s.chip, s.chip));
+          "metric '{}' is not a metric of {} (a full name is one of the chip's base metrics "
+          "with a rollup such as .sum, .avg or .max)",
+          name, s.chip));
     s.resolution.metrics.push_back(
         {name, properties->dimension, properties->description, {{name, 1}}});
   }

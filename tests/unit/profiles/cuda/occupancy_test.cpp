@@ -176,5 +176,29 @@ TEST(Occupancy, MatchesTheToolkitsCalculatorOnARandomGridForEveryArchitecture) {
   }
 }
 
+// Parts the table does not list start from an older entry, but take their resident-block and
+// barrier limits from cuda_occupancy.h: 10.1 and 11.0 (Jetson Thor) have 24 blocks and one
+// barrier per block slot where 10.0 has 32 and two.
+TEST(Occupancy, UnlistedArchitecturesMatchTheToolkitsCalculator) {
+  std::mt19937_64 rng(20250801);
+  for (const auto& [major, minor] :
+       std::vector<std::pair<int, int>>{{10, 1}, {10, 3}, {11, 0}, {12, 1}}) {
+    const Architecture arch = architecture_for(major, minor);
+    std::uniform_int_distribution<int> threads(1, arch.max_threads_per_block);
+    std::uniform_int_distribution<int> registers(0, 128);
+    std::uniform_int_distribution<int> barriers(1, 4);
+    for (int i = 0; i < 2000; ++i) {
+      LaunchUsage u;
+      u.threads_per_block = i % 2 ? 32 : threads(rng);  // small blocks: the block limits bind
+      u.registers_per_thread = registers(rng);
+      u.barriers = barriers(rng);
+      ASSERT_EQ(theoretical_occupancy(arch, u).active_blocks,
+                toolkit_occupancy(arch, u).activeBlocksPerMultiprocessor)
+          << arch.name << " threads=" << u.threads_per_block << " regs=" << u.registers_per_thread
+          << " barriers=" << u.barriers;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ktune::profiles::cuda

@@ -49,6 +49,21 @@ TEST(Degradation, AnyOtherFailureNamesTheCallAndResult) {
       << text;
 }
 
+// Only the machine's refusals turn counters off; anything else is a defect to report, never a
+// reason to skip (issue 17).
+TEST(Degradation, OnlyTheEnvironmentsCodesTurnCountersOff) {
+  for (auto code :
+       {CUPTI_ERROR_INSUFFICIENT_PRIVILEGES, CUPTI_ERROR_HARDWARE_BUSY,
+        CUPTI_ERROR_MIG_DEVICE_NOT_SUPPORTED, CUPTI_ERROR_VIRTUALIZED_DEVICE_NOT_SUPPORTED,
+        CUPTI_ERROR_VIRTUALIZED_DEVICE_INSUFFICIENT_PRIVILEGES, CUPTI_ERROR_NOT_SUPPORTED,
+        CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED, CUPTI_ERROR_INVALID_CHIP_NAME})
+    EXPECT_TRUE(environment_problem(code)) << result_name(code);
+  for (auto code :
+       {CUPTI_ERROR_INVALID_PARAMETER, CUPTI_ERROR_INVALID_OPERATION, CUPTI_ERROR_UNKNOWN,
+        CUPTI_ERROR_INVALID_METRIC_NAME, CUPTI_ERROR_OUT_OF_MEMORY, CUPTI_ERROR_INVALID_CONTEXT})
+    EXPECT_FALSE(environment_problem(code)) << result_name(code);
+}
+
 TEST(Degradation, DeviceSupportFlagsPickTheReason) {
   CUpti_Profiler_DeviceSupported_Params support{};
   support.isSupported = CUPTI_PROFILER_CONFIGURATION_SUPPORTED;
