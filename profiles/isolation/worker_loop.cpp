@@ -127,7 +127,12 @@ Json error_message(const std::exception& e) {
 }  // namespace
 
 int serve_worker(int fd) {
+  // Ignored, and blocked so that no thread a runtime starts later (PoCL's) can take it either.
   std::signal(SIGINT, SIG_IGN);
+  sigset_t interrupt;
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &interrupt, nullptr);
   FaultInjection faults;
   try {
     faults = FaultInjection::from_environment();
