@@ -107,6 +107,7 @@ int dispatch(const Command& command, const std::string& path,
     std::cout << "ktune " KTUNE_VERSION "\n";
     return 0;
   }
+  if (path == "ktune" && name == "worker") return run_worker({args.begin() + 1, args.end()});
   for (const auto& c : command.subcommands)
     if (c.name == name) return dispatch(c, path + " " + c.name, {args.begin() + 1, args.end()});
   throw UsageError(fmt::format("{}: unknown command '{}' (accepted: {}; see {} --help)", path, name,

@@ -44,7 +44,10 @@ void MeasurementOptions::declare(po::options_description& options) {
       "timeout", real_value(&measure.timeout_ms, "--timeout", 0),
       "a run over this many ms is a timeout")(
       "timer", text_value(&timer, "--timer", {"events", "cupti"}),
-      "events (CUDA/OpenCL events) or cupti (CUDA: kernel timestamps from the Activity API)");
+      "events (CUDA/OpenCL events) or cupti (CUDA: kernel timestamps from the Activity API)")(
+      "isolation", text_value(&isolation, "--isolation", {"process", "none"}),
+      "process: compile, run and measure each variant in a worker process that a crash or a "
+      "hang cannot take the session down with (default); none: in this process (debugging)");
 }
 
 void MeasurementOptions::check(const CommandLine&) {

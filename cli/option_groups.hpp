@@ -36,12 +36,14 @@ class FormatOption final : public OptionGroup {
   std::string text_;
 };
 
-// --min-runs, --max-runs, --target-ci, --timeout and --timer: how each variant is timed.
+// --min-runs, --max-runs, --target-ci, --timeout, --timer and --isolation: how each variant is
+// timed, and where (a worker process, or this one).
 class MeasurementOptions final : public OptionGroup {
  public:
   explicit MeasurementOptions(profiles::MeasureOptions defaults = {});
   profiles::MeasureOptions measure;
   std::string timer = "events";
+  std::string isolation = "process";
   void declare(po::options_description& options) override;
   void check(const CommandLine& line) override;
 };

@@ -11,6 +11,7 @@
 
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
+#include "cli/kernel_evaluation.hpp"
 #include "cli/option_groups.hpp"
 #include "core/error.hpp"
 #include "db/session_recorder.hpp"
@@ -256,12 +257,8 @@ int run_profile(const std::vector<std::string>& args) {
   if (auto why = t.space.violation(config))
     throw UsageError(fmt::format("--config {}: {}", t.space.canonical(config), *why));
 
-  auto device = t.selection.backend->open(t.selection.device.index);
-  if (auto warning = for_option("--timer", [&] { return device->set_timer(measurement.timer); });
-      !warning.empty())
-    std::cerr << "ktune: warning: " << warning << '\n';
-
-  // The CPU baseline runs before the device work so that neither disturbs the other's timing.
+  // The CPU baseline runs before the device work so that neither disturbs the other's timing
+  // (the device opens after it, here or in the worker).
   const Baseline baseline = run_baseline(family, t.problem, o);
 
   auto measure = measurement.measure;
@@ -269,10 +266,14 @@ int run_profile(const std::vector<std::string>& args) {
   measure.profile = true;
   measure.counters = {o.flops, o.metrics};
   if (baseline.ran) measure.cpu_baseline_ms = baseline.result.time.median;
-  profiles::KernelEvaluator evaluator(family, t.problem, t.space, *device, measure);
-  const Evaluation evaluation = evaluator.evaluate(config);
-  const std::string counters_problem = device->counters_problem();
-  if (!counters_problem.empty() && device->info().backend == "cuda")
+  auto opened = open_kernel_evaluation(family, t.problem, t.selection, t.space, nullptr,
+                                       measurement, measure);
+  if (!opened.timer_warning.empty())
+    std::cerr << "ktune: warning: " << opened.timer_warning << '\n';
+  const DeviceInfo& device = opened.info;
+  const Evaluation evaluation = opened.evaluator->evaluate(config);
+  const std::string counters_problem = opened.evaluator->counters_problem();
+  if (!counters_problem.empty() && device.backend == "cuda")
     std::cerr << "ktune: warning: " << counters_problem << '\n';
 
   std::optional<std::int64_t> session;
@@ -288,7 +289,7 @@ int run_profile(const std::vector<std::string>& args) {
     tuner::SessionPlan plan;
     plan.kernel = family.name();
     plan.problem = t.problem;
-    plan.device = device->info();
+    plan.device = device;
     plan.strategy = "profile";
     plan.seed = o.seed;
     plan.space_size = 1;
@@ -301,11 +302,11 @@ int run_profile(const std::vector<std::string>& args) {
 
   if (output.format == Format::json)
     print_json(std::cout,
-               profile_json(measurement.timer, family, t.problem, device->info(), t.space, config,
+               profile_json(measurement.timer, family, t.problem, device, t.space, config,
                             evaluation, counters_problem, baseline, session, db_path));
   else
-    print_table(measurement.timer, family, t.problem, device->info(), t.space.canonical(config),
-                evaluation, counters_problem, baseline, session, db_path);
+    print_table(measurement.timer, family, t.problem, device, t.space.canonical(config), evaluation,
+                counters_problem, baseline, session, db_path);
   return evaluation.ok() ? 0 : 1;
 }
 

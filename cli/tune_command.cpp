@@ -15,6 +15,7 @@
 
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
+#include "cli/kernel_evaluation.hpp"
 #include "cli/tune_report.hpp"
 #include "cli/tune_resume.hpp"
 #include "cli/tune_target.hpp"
@@ -167,22 +168,19 @@ void open_evaluator(const TuneOptions& o, Target& t) {
     t.evaluator = std::move(replay);
     return;
   }
-  t.opened = t.selection.backend->open(t.selection.device.index);
-  if (auto warning =
-          for_option("--timer", [&] { return t.opened->set_timer(o.measurement.timer); });
-      !warning.empty())
-    std::cerr << "ktune: warning: " << warning << '\n';
-  t.device = t.opened->info();
   auto measure = o.measurement.measure;
   measure.seed = o.seed;
   measure.profile = !o.no_counters;
   measure.counters.flop_counts = o.flops;
   if (!o.prune.empty())
     measure.prune = for_option("--prune", [&] { return profiles::PruneRules::parse(o.prune); });
-  t.evaluator = for_option("--prune", [&] {
-    return std::make_unique<profiles::KernelEvaluator>(*t.family, t.problem, t.space, *t.opened,
-                                                       measure);
-  });
+  auto opened = open_kernel_evaluation(*t.family, t.problem, t.selection, t.space, &o.space,
+                                       o.measurement, measure);
+  if (!opened.timer_warning.empty())
+    std::cerr << "ktune: warning: " << opened.timer_warning << '\n';
+  t.opened = std::move(opened.device);
+  t.device = opened.info;
+  t.evaluator = std::move(opened.evaluator);
 }
 
 tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::Budget& budget,
@@ -271,9 +269,8 @@ int run_tune(const std::vector<std::string>& args) {
   tuner::TuningHooks hooks;
   hooks.stop = &g_stop;
   hooks.progress = [&](const tuner::TuneResult& r, std::size_t total) {
-    if (!counters_warned && target.opened && !o.no_counters &&
-        target.opened->info().backend == "cuda") {
-      if (auto why = target.opened->counters_problem(); !why.empty()) {
+    if (!counters_warned && !target.replay() && !o.no_counters && target.device.backend == "cuda") {
+      if (auto why = target.evaluator->counters_problem(); !why.empty()) {
         std::cerr << (live ? "\r\033[K" : "") << "ktune: warning: " << why << '\n';
         counters_warned = true;
       }

@@ -3,6 +3,7 @@
 // device (KernelEvaluator) and recorded datasets (replay) implement it; the tuner cannot tell
 // them apart.
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/device_info.hpp"
@@ -28,6 +29,10 @@ class Evaluator {
   // in parallel (CUDA: NVRTC on every core, into its cache). Never throws: failures come out of
   // evaluate().
   virtual void prepare_ahead(std::span<const Config> configs) { (void)configs; }
+
+  // One line: why the evaluations carry no hardware counters (Device::counters_problem), or
+  // empty.
+  virtual std::string counters_problem() const { return {}; }
 };
 
 }  // namespace ktune::profiles

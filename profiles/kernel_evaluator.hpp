@@ -43,6 +43,7 @@ class KernelEvaluator final : public Evaluator {
   Evaluation evaluate(const Config& config) override;
   std::vector<double> sample(const Config& config, int runs) override;
   void prepare_ahead(std::span<const Config> configs) override;
+  std::string counters_problem() const override { return device_.counters_problem(); }
 
   const kernels::Reference& reference() const { return reference_; }
 
