@@ -294,7 +294,7 @@ int run_profile(const std::vector<std::string>& args) {
     plan.space_size = 1;
     plan.tool_version = KTUNE_VERSION;
     recorder.session_begun(plan);
-    recorder.evaluation_recorded(t.space, config, evaluation);
+    recorder.evaluation_recorded(t.space, config, evaluation, 0);
     recorder.session_ended(SessionStatus::completed);
     session = recorder.session();
   }

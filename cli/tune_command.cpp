@@ -12,6 +12,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
@@ -35,6 +36,7 @@ extern "C" void on_interrupt(int) {
 
 void declare(CommandLine& line, TuneOptions& o) {
   o.target.kernel_required = false;  // a replay has none: validate() checks it
+  o.target.several_devices = true;
   line.add(o.target);
   line.options()("dataset", text_value(&o.dataset, "--dataset"),
                  "replay this recorded search (Kernel Tuner cache or T4 file, gzip or plain; "
@@ -99,7 +101,11 @@ void validate(TuneOptions& o, const CommandLine& line) {
       throw UsageError(
           fmt::format("{}: a replay's kernel, problem and device are the recorded ones (drop it)",
                       o.target.kernel));
-    for (const char* option : {"shape", "device"})
+    if (line.given("device") && (o.target.all_devices || o.target.devices.size() < 2))
+      throw UsageError(
+          "--device: a replay's device is the recorded one; a list (--device 0,1,2,3) replays "
+          "the search on that many simulated devices");
+    for (const char* option : {"shape"})
       if (line.given(option))
         throw UsageError(fmt::format(
             "--{}: a replay's kernel, problem and device are the recorded ones (drop it)", option));
@@ -147,6 +153,9 @@ void describe_target(const TuneOptions& o, Target& t) {
     t.kernel = t.problem.kernel;
     t.device = profiles::replay::ReplayEvaluator(t.dataset).device();
     o.space.apply(t.space);
+    if (o.target.devices.size() > 1)
+      for (std::size_t i = 0; i < o.target.devices.size(); ++i)
+        t.device_indices.push_back(static_cast<int>(i));
     return;
   }
   auto k = resolve_kernel(o.target, &o.space);
@@ -156,6 +165,10 @@ void describe_target(const TuneOptions& o, Target& t) {
   t.selection = std::move(k.selection);
   t.device = t.selection.device;
   t.space = std::move(k.space);
+  const auto devices = resolve_devices(o.target, t.selection);
+  if (devices.size() > 1)
+    for (const auto& d : devices)
+      t.device_indices.push_back(d.index);
 }
 
 // Opens the device (kernels) and creates the evaluator.
@@ -165,13 +178,24 @@ void open_evaluator(const TuneOptions& o, Target& t) {
     replay->set_pace(o.replay_pace);
     t.replayer = replay.get();
     t.evaluator = std::move(replay);
+    for (std::size_t i = 1; i < t.device_indices.size(); ++i) {
+      auto simulated = std::make_unique<profiles::replay::ReplayEvaluator>(t.dataset);
+      simulated->set_pace(o.replay_pace);
+      t.other_evaluators.push_back(std::move(simulated));
+    }
     return;
   }
-  t.opened = t.selection.backend->open(t.selection.device.index);
-  if (auto warning =
-          for_option("--timer", [&] { return t.opened->set_timer(o.measurement.timer); });
-      !warning.empty())
-    std::cerr << "ktune: warning: " << warning << '\n';
+  auto open = [&](int index) {
+    auto device = t.selection.backend->open(index);
+    if (auto warning =
+            for_option("--timer", [&] { return device->set_timer(o.measurement.timer); });
+        !warning.empty() && !t.opened)
+      std::cerr << "ktune: warning: " << warning << '\n';
+    return device;
+  };
+  t.opened = open(t.device_indices.empty() ? t.selection.device.index : t.device_indices.front());
+  for (std::size_t i = 1; i < t.device_indices.size(); ++i)
+    t.other_devices.push_back(open(t.device_indices[i]));
   t.device = t.opened->info();
   auto measure = o.measurement.measure;
   measure.seed = o.seed;
@@ -183,6 +207,9 @@ void open_evaluator(const TuneOptions& o, Target& t) {
     return std::make_unique<profiles::KernelEvaluator>(*t.family, t.problem, t.space, *t.opened,
                                                        measure);
   });
+  for (const auto& device : t.other_devices)
+    t.other_evaluators.push_back(std::make_unique<profiles::KernelEvaluator>(
+        *t.family, t.problem, t.space, *device, measure));
 }
 
 tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::Budget& budget,
@@ -196,6 +223,7 @@ tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::B
   plan.budget = budget;
   plan.space_size = space_size;
   plan.tool_version = KTUNE_VERSION;
+  plan.devices = t.device_indices;
   plan.command = "ktune tune";
   for (const auto& a : args)
     plan.command += " " + a;
@@ -206,6 +234,8 @@ tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::B
                    {"timeout_ms", shortest(m.timeout_ms)}};
   plan.settings.merge(space_settings(o));
   if (t.replay()) plan.settings["dataset"] = o.dataset;
+  if (!t.device_indices.empty())
+    plan.settings["devices"] = fmt::format("{}", fmt::join(t.device_indices, ","));
   if (budget.stagnation) plan.settings["stagnation"] = std::to_string(*budget.stagnation);
   if (t.family) {
     try {  // the kernel source, as compiled (the defines differ per configuration)
@@ -259,7 +289,7 @@ int run_tune(const std::vector<std::string>& args) {
   tuner::SessionOptions session_options;
   session_options.evaluate_default_first = !target.replay();
   session_options.simulated_time = target.replay();
-  tuner::Session session(target.space, *target.evaluator, *strategy, &recorder, session_options);
+  tuner::Session session(target.space, target.evaluators(), *strategy, &recorder, session_options);
   if (resumed) session.resume(stored_evaluations(store, *resumed, target));
 
   std::signal(SIGINT, on_interrupt);

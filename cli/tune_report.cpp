@@ -33,6 +33,8 @@ Json session_json(const Report& r) {
   j["stop_reason"] = r.result.stop_reason;
   j["elapsed_s"] = r.result.elapsed_seconds;
   j["simulated_time"] = r.target.replay();
+  j["devices"] = r.target.device_indices.empty() ? Json::array({r.target.device.index})
+                                                 : Json(r.target.device_indices);
   return j;
 }
 

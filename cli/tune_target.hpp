@@ -51,6 +51,18 @@ struct Target {
   RecordedDataset dataset;  // replay only
   std::unique_ptr<profiles::Evaluator> evaluator;
   profiles::replay::ReplayEvaluator* replayer = nullptr;  // the evaluator, in a replay
+  // A search on several devices: every device's index (the first is `device`, whose evaluator
+  // re-measures the finalists), and the other devices and their evaluators.
+  std::vector<int> device_indices;
+  std::vector<std::unique_ptr<profiles::Device>> other_devices;
+  std::vector<std::unique_ptr<profiles::Evaluator>> other_evaluators;
+
+  std::vector<profiles::Evaluator*> evaluators() const {
+    std::vector<profiles::Evaluator*> all{evaluator.get()};
+    for (const auto& e : other_evaluators)
+      all.push_back(e.get());
+    return all;
+  }
 
   bool replay() const { return family == nullptr; }
 };
