@@ -16,12 +16,17 @@
 
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
+#include "cli/shape_list.hpp"
 #include "cli/tune_report.hpp"
 #include "cli/tune_resume.hpp"
 #include "cli/tune_target.hpp"
 #include "core/error.hpp"
+#include "db/json.hpp"
+#include "db/lookup.hpp"
 #include "db/session_recorder.hpp"
+#include "kernels/family.hpp"
 #include "profiles/replay/dataset_reader.hpp"
+#include "runtime/family_rules.hpp"
 #include "tuner/shard.hpp"
 #include "tuner/strategy.hpp"
 #include "tuner/tuning.hpp"
@@ -67,7 +72,12 @@ void declare(CommandLine& line, TuneOptions& o) {
                "whole session")(
       "shard", text_value(&o.shard, "--shard"),
       "tune only part i of N of the space (0 <= i < N), e.g. --shard $SLURM_ARRAY_TASK_ID/4: "
-      "the N parts are disjoint and cover the space")(
+      "the N parts are disjoint and cover the space; with --shapes, part i of N of the list "
+      "instead (shape k when k mod N = i), each shape's whole space")(
+      "shapes", text_value(&o.shapes, "--shapes"),
+      "tune each shape of this file in turn (one a line, as --shape takes it; # comments), "
+      "each search starting from the best configuration stored for the nearest tuned shape; "
+      "with --resume, unfinished shapes continue and finished ones are skipped")(
       "finalists", integer_value(&o.finalists.count, "--finalists", std::size_t{0}),
       "re-measure this many best configurations interleaved at the end (0: none)")(
       "finalist-rounds", integer_value(&o.finalists.rounds, "--finalist-rounds", 1),
@@ -128,6 +138,14 @@ void validate(TuneOptions& o, const CommandLine& line) {
             "--exhaustive ignores budgets: drop --{} (or use --strategy exhaustive with it)",
             option));
     o.strategy = "exhaustive";
+  }
+  if (!o.shapes.empty()) {
+    if (o.replay()) throw UsageError("--shapes: for kernels, not replays (drop --dataset)");
+    if (line.given("shape"))
+      throw UsageError("--shapes FILE lists the shapes: drop --shape (or put it in the file)");
+    if (line.given("resume") && o.resume != "latest")
+      throw UsageError(
+          "--shapes: resume with --resume alone (each shape continues its own latest session)");
   }
   if (o.replay_pace > 0 && !o.replay())
     throw UsageError("--replay-pace: for replays (--dataset) only");
@@ -248,21 +266,35 @@ tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::B
   return plan;
 }
 
-}  // namespace
+// `ktune tune KERNEL --shapes FILE`: the shapes tuned in turn, each its own session.
+struct ShapeList {
+  Json documents = Json::array();  // --format json: one per shape
+};
 
-int run_tune(const std::vector<std::string>& args) {
-  CommandLine line("ktune tune",
-                   "ktune tune <kernel> [--shape S] [--backend B] [--device N] [--db FILE] "
-                   "[options]\n       ktune tune --dataset FILE [options]   (replay a recorded "
-                   "search)");
-  TuneOptions o;
-  declare(line, o);
-  if (!line.parse(args)) return 0;
-  validate(o, line);
-  std::optional<tuner::Shard> shard;
-  if (!o.shard.empty()) shard = for_option("--shard", [&] { return tuner::parse_shard(o.shard); });
-  const tuner::Budget budget = budget_of(o, line);
+// The best configuration stored for the nearest tuned shape (the stored lookup: this shape on
+// this device, else the nearest shape, else the same architecture), as a configuration of this
+// space; none when nothing fits.
+std::vector<Config> warm_start_of(const db::Store& store, const Target& t) {
+  db::LookupRequest request;
+  request.kernel = t.kernel;
+  request.problem = t.problem;
+  request.device = t.device;
+  const auto found = db::Lookup(store, runtime::family_rules(t.kernel)).best(request);
+  if (found.rule == db::LookupRule::default_config || found.rule == db::LookupRule::none ||
+      found.config.empty())
+    return {};
+  try {
+    Config config = t.space.parse_config(found.config);
+    if (!t.space.violation(config)) return {config};
+  } catch (const std::exception&) {
+  }
+  return {};
+}
 
+// One search (one shape of a list when `list` is given), into `store`. Returns the exit code.
+int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::string>& args,
+             const std::optional<tuner::Shard>& shard, const tuner::Budget& budget,
+             db::Store& store, ShapeList* list) {
   Target target;
   describe_target(o, target);
   auto valid = target.space.enumerate();
@@ -278,9 +310,33 @@ int run_tune(const std::vector<std::string>& args) {
     target.space.restrict_to(valid);
   }
 
-  auto store = open_for_writing(o.database);
   std::optional<db::StoredSession> resumed;
-  if (line.given("resume")) resumed = session_to_resume(store, o, line, target);
+  if (line.given("resume")) {
+    if (!list) {
+      resumed = session_to_resume(store, o, line, target);
+    } else {
+      // A list resumes shape by shape: an unfinished session continues, a finished one is not
+      // run again, and a shape without a session starts one.
+      try {
+        resumed = session_to_resume(store, o, line, target);
+      } catch (const UsageError&) {
+        resumed.reset();
+      }
+      if (resumed && resumed->status == SessionStatus::completed) {
+        if (o.output.format == Format::json)
+          list->documents.push_back(Json{{"shape", o.target.shape},
+                                         {"skipped", true},
+                                         {"warm_start", Json::array()},
+                                         {"session", Json(*resumed)},
+                                         {"evaluations", Json::array()},
+                                         {"best", nullptr}});
+        else
+          std::cout << fmt::format("shape {}: tuned before (session {}), skipped\n", o.target.shape,
+                                   resumed->id);
+        return 0;
+      }
+    }
+  }
 
   open_evaluator(o, target);
   auto strategy = tuner::make_strategy(o.strategy, target.space, valid, o.seed);
@@ -289,6 +345,7 @@ int run_tune(const std::vector<std::string>& args) {
   tuner::SessionOptions session_options;
   session_options.evaluate_default_first = !target.replay();
   session_options.simulated_time = target.replay();
+  if (list && !resumed) session_options.warm_start = warm_start_of(store, target);
   tuner::Session session(target.space, target.evaluators(), *strategy, &recorder, session_options);
   if (resumed) session.resume(stored_evaluations(store, *resumed, target));
 
@@ -316,19 +373,69 @@ int run_tune(const std::vector<std::string>& args) {
     if (live && o.finalists.count > 1 && !target.replay())
       std::cerr << "re-measuring the finalists..." << std::flush;
   };
-  const auto tuning = tuner::tune(plan_of(o, target, budget, valid.size(), args), session,
-                                  *target.evaluator, o.finalists, &recorder, hooks);
+  auto plan = plan_of(o, target, budget, valid.size(), args);
+  if (!session_options.warm_start.empty())
+    plan.settings["warm_start"] = target.space.canonical(session_options.warm_start.front());
+  const auto tuning = tuner::tune(plan, session, *target.evaluator, o.finalists, &recorder, hooks);
   if (live) std::cerr << "\r\033[K";
 
   const Report report{
       o,           target,        valid.size(),   shard,
       budget,      tuning.result, tuning.verdict, store.session(recorder.session()).value(),
       store.path()};
-  if (o.output.format == Format::json)
+  if (list && o.output.format == Format::json) {
+    Json warm = Json::array();
+    for (const auto& c : session_options.warm_start)
+      warm.push_back(target.space.canonical(c));
+    Json doc{{"shape", o.target.shape}, {"skipped", false}, {"warm_start", warm}};
+    const Json tuned = report_json(report);
+    for (const auto& [key, value] : tuned.items())
+      doc[key] = value;
+    list->documents.push_back(std::move(doc));
+  } else if (o.output.format == Format::json) {
     print_json(report);
-  else
+  } else {
+    if (list) std::cout << fmt::format("shape {}:\n", o.target.shape);
     print_table(report);
+  }
   return tuning.result.interrupted ? 130 : 0;
+}
+
+}  // namespace
+
+int run_tune(const std::vector<std::string>& args) {
+  CommandLine line("ktune tune",
+                   "ktune tune <kernel> [--shape S | --shapes FILE] [--backend B] [--device N] "
+                   "[--db FILE] [options]\n       ktune tune --dataset FILE [options]   (replay a "
+                   "recorded search)");
+  TuneOptions o;
+  declare(line, o);
+  if (!line.parse(args)) return 0;
+  validate(o, line);
+  std::optional<tuner::Shard> shard;
+  if (!o.shard.empty()) shard = for_option("--shard", [&] { return tuner::parse_shard(o.shard); });
+  const tuner::Budget budget = budget_of(o, line);
+  if (o.shapes.empty()) {
+    auto store = open_for_writing(o.database);
+    return tune_one(o, line, args, shard, budget, store, nullptr);
+  }
+
+  // A list of shapes: --shard splits the list, not the space.
+  auto shapes = read_shape_list(kernels::find_family(o.target.kernel), o.shapes);
+  if (shard) shapes = shard_shapes(shapes, *shard);
+  auto store = open_for_writing(o.database);
+  ShapeList list;
+  int status = 0;
+  for (const auto& shape : shapes) {
+    TuneOptions one = o;
+    one.target.shape = shape.text;
+    one.shard.clear();
+    status = tune_one(one, line, args, std::nullopt, budget, store, &list);
+    if (status != 0) break;  // interrupted
+  }
+  if (o.output.format == Format::json)
+    ktune::cli::print_json(std::cout, Json{{"shapes", list.documents}});
+  return status;
 }
 
 }  // namespace ktune::cli

@@ -167,6 +167,10 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
     evaluate(default_config);
     result.default_config = position_.at(default_config);
   }
+  for (const auto& config : options_.warm_start) {
+    if (out_of_budget()) break;
+    if (space_.is_valid(config) && !position_.contains(config)) evaluate(config);
+  }
   // A strategy that only proposes known points has nothing left to learn.
   const std::size_t max_revisits = std::max<std::size_t>(10'000, 4 * space_size);
   std::size_t revisits = 0;
@@ -250,6 +254,9 @@ TuneResult Session::run_on_several(const Budget& budget, std::size_t space_size,
   const Config default_config = space_.default_config();
   if (options_.evaluate_default_first && space_.is_valid(default_config))
     queue.push_back(default_config);
+  for (const auto& config : options_.warm_start)
+    if (space_.is_valid(config) && std::find(queue.begin(), queue.end(), config) == queue.end())
+      queue.push_back(config);
   const std::size_t max_revisits = std::max<std::size_t>(10'000, 4 * space_size);
   std::size_t revisits = 0;
   for (;;) {

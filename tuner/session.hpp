@@ -38,6 +38,9 @@ struct SessionOptions {
   // Where the strategy knows its next proposals (exhaustive search), this many are handed to
   // the evaluator together to compile in parallel; 0 compiles one at a time.
   std::size_t compile_ahead = 32;
+  // Evaluated first (after the default configuration): the best configurations known for
+  // nearby problems, say. Invalid or repeated ones are skipped.
+  std::vector<Config> warm_start;
 };
 
 struct EvaluatedConfig {

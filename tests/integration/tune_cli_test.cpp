@@ -483,5 +483,68 @@ TEST_F(TuneCli, DeviceListsAreCheckedWithOneLineErrors) {
   expect_usage_error(ktune({"profile", "matmul", "--device", "0,1"}), "one device");
 }
 
+// A list of shapes (issue 16.3): each shape its own session, the next one warm-started from the
+// best stored for the nearest tuned shape; --shard splits the list; --resume skips what is done.
+TEST_F(TuneCli, AListOfShapesIsTunedInTurnFromTheNearestBest) {
+  const std::string list = path("shapes.txt");
+  std::ofstream(list) << "# two shapes, one repeated\n32x32x32\n\n64x32x32  # wider\n32x32x32\n";
+  const std::vector<std::string> common{"--db",           path("s.db"), "--format",    "json",
+                                        "--budget-evals", "3",          "--min-runs",  "1",
+                                        "--max-runs",     "2",          "--finalists", "0"};
+  auto with = [&](std::vector<std::string> a) {
+    a.insert(a.end(), common.begin(), common.end());
+    return a;
+  };
+  auto r = ktune(with({"tune", "matmul", "--shapes", list}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out);
+  ASSERT_EQ(doc["shapes"].size(), 2u);
+  const auto& first = doc["shapes"][0];
+  const auto& second = doc["shapes"][1];
+  EXPECT_EQ(first["shape"], "32x32x32");
+  EXPECT_EQ(second["shape"], "64x32x32");
+  EXPECT_EQ(first["warm_start"].size(), 0u);
+  ASSERT_EQ(second["warm_start"].size(), 1u);
+  // The default first, then the best of the nearest tuned shape.
+  ASSERT_GE(second["evaluations"].size(), 2u);
+  EXPECT_EQ(second["evaluations"][1]["config"], second["warm_start"][0]);
+  EXPECT_NE(first["session"]["id"], second["session"]["id"]);
+  EXPECT_EQ(first["evaluations"].size(), 3u);
+
+  // Again with --resume: both finished, nothing is run.
+  auto again = ktune(with({"tune", "matmul", "--shapes", list, "--resume"}));
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const auto skipped = json::parse(again.out);
+  ASSERT_EQ(skipped["shapes"].size(), 2u);
+  for (const auto& s : skipped["shapes"]) {
+    EXPECT_EQ(s["skipped"], true);
+    EXPECT_EQ(s["evaluations"].size(), 0u);
+  }
+  db::Store store = db::Store::open(path("s.db"));
+  EXPECT_EQ(store.sessions().size(), 2u);
+}
+
+TEST_F(TuneCli, ShardsOfAListOfShapesSplitTheList) {
+  const std::string list = path("three.txt");
+  std::ofstream(list) << "32x32x32\n64x32x32\n32x64x32\n";
+  auto r = ktune({"tune", "matmul", "--shapes", list, "--shard", "1/2", "--db", path("h.db"),
+                  "--format", "json", "--budget-evals", "2", "--min-runs", "1", "--max-runs", "1",
+                  "--finalists", "0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out);
+  ASSERT_EQ(doc["shapes"].size(), 1u);
+  EXPECT_EQ(doc["shapes"][0]["shape"], "64x32x32");
+  EXPECT_EQ(doc["shapes"][0]["session"]["shard"], nullptr) << "the whole space of the shape";
+}
+
+TEST_F(TuneCli, ABadListOfShapesNamesTheLine) {
+  const std::string list = path("bad.txt");
+  std::ofstream(list) << "32x32x32\n32xbanana\n";
+  expect_usage_error(ktune({"tune", "matmul", "--shapes", list}), "bad.txt:2:");
+  expect_usage_error(ktune({"tune", "matmul", "--shapes", path("missing.txt")}), "cannot read");
+  expect_usage_error(ktune({"tune", "matmul", "--shapes", list, "--shape", "32x32x32"}),
+                     "drop --shape");
+}
+
 }  // namespace
 }  // namespace ktune::test
