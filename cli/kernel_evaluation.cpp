@@ -7,13 +7,13 @@
 namespace ktune::cli {
 
 KernelEvaluation open_kernel_evaluation(const kernels::Family& family, const Problem& problem,
-                                        const profiles::Selection& selection, const Space& space,
-                                        const SpaceOptions* space_options,
+                                        const profiles::Selection& selection, int device_index,
+                                        const Space& space, const SpaceOptions* space_options,
                                         const MeasurementOptions& measurement,
                                         const profiles::MeasureOptions& measure) {
   KernelEvaluation r;
   if (measurement.isolation == "none") {
-    r.device = selection.backend->open(selection.device.index);
+    r.device = selection.backend->open(device_index);
     r.timer_warning = for_option("--timer", [&] { return r.device->set_timer(measurement.timer); });
     r.info = r.device->info();
     r.evaluator = for_option("--prune", [&] {
@@ -26,7 +26,7 @@ KernelEvaluation open_kernel_evaluation(const kernels::Family& family, const Pro
   spec.kernel = family.name();
   spec.problem = problem;
   spec.backend = selection.device.backend;
-  spec.device = selection.device.index;
+  spec.device = device_index;
   if (space_options) {
     spec.sets = space_options->sets;
     spec.restricts = space_options->restricts;

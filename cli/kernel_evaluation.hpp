@@ -19,13 +19,13 @@ struct KernelEvaluation {
   std::string timer_warning;  // why --timer fell back to events, if it did
 };
 
-// Opens the selected device (here or in a worker) with --timer, to evaluate `space` (which must
-// outlive the evaluator) as `measure` says; `space_options` are the --set/--restrict the space
-// was built with (the worker rebuilds it from them). UsageError names --timer or --prune when
-// the device refuses them.
+// Opens device `device_index` of the selected backend (here or in a worker) with --timer, to
+// evaluate `space` (which must outlive the evaluator) as `measure` says; `space_options` are the
+// --set/--restrict the space was built with (the worker rebuilds it from them). UsageError names
+// --timer or --prune when the device refuses them.
 KernelEvaluation open_kernel_evaluation(const kernels::Family& family, const Problem& problem,
-                                        const profiles::Selection& selection, const Space& space,
-                                        const SpaceOptions* space_options,
+                                        const profiles::Selection& selection, int device_index,
+                                        const Space& space, const SpaceOptions* space_options,
                                         const MeasurementOptions& measurement,
                                         const profiles::MeasureOptions& measure);
 

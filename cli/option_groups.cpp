@@ -1,5 +1,7 @@
 #include "cli/option_groups.hpp"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -69,11 +71,43 @@ void TargetOptions::declare(po::options_description& options) {
                             ? "cuda, opencl or replay (default: CUDA if it has a device, else "
                               "OpenCL)"
                             : "cuda or opencl (default: CUDA if it has a device, else OpenCL)")(
-      "device", integer_value(&device, "--device", 0, std::numeric_limits<int>::max(), no_default),
-      "device index within the backend (default: its best; see ktune devices)");
+      "device", text_value(&device_text_, "--device"),
+      several_devices ? "device index within the backend (default: its best; see ktune devices); "
+                        "several search together: 0,1,2,3 or all (one model; an index repeated "
+                        "opens that device again)"
+                      : "device index within the backend (default: its best; see ktune devices)");
 }
 
 void TargetOptions::check(const CommandLine& line) {
+  if (!device_text_.empty()) {
+    const std::string accepted = several_devices
+                                     ? "a device index, a comma-separated list of them, or all"
+                                     : "a device index (0, 1, ...; see ktune devices)";
+    if (device_text_ == "all") {
+      if (!several_devices)
+        throw UsageError(
+            fmt::format("--device all: this command works on one device (accepted: {})", accepted));
+      all_devices = true;
+      device = 0;
+    } else {
+      std::size_t start = 0;
+      while (start <= device_text_.size()) {
+        auto comma = device_text_.find(',', start);
+        if (comma == std::string::npos) comma = device_text_.size();
+        const std::string item = device_text_.substr(start, comma - start);
+        int index = -1;
+        const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), index);
+        if (item.empty() || ec != std::errc() || end != item.data() + item.size() || index < 0)
+          throw UsageError(fmt::format("--device {}: expected {}", device_text_, accepted));
+        devices.push_back(index);
+        start = comma + 1;
+      }
+      if (devices.size() > 1 && !several_devices)
+        throw UsageError(fmt::format("--device {}: this command works on one device (accepted: {})",
+                                     device_text_, accepted));
+      device = devices.front();
+    }
+  }
   if (kernel_required && kernel.empty())
     throw UsageError(fmt::format("{}: which kernel? (accepted: {}; see {} --help)", line.path(),
                                  fmt::join(
@@ -111,6 +145,30 @@ std::map<std::string, std::string> SpaceOptions::settings() const {
   for (std::size_t i = 0; i < restricts.size(); ++i)
     settings[fmt::format("restrict.{}", i + 1)] = restricts[i];
   return settings;
+}
+
+std::vector<DeviceInfo> resolve_devices(const TargetOptions& o, const profiles::Selection& chosen) {
+  if (!o.all_devices && o.devices.size() < 2) return {chosen.device};
+  const auto found = chosen.backend->discover().devices;
+  std::vector<DeviceInfo> devices;
+  if (o.all_devices) {
+    devices = found;
+  } else {
+    for (int index : o.devices) {
+      if (static_cast<std::size_t>(index) >= found.size())
+        throw UsageError(fmt::format("--device {}: {} has {} device(s); accepted: 0..{}", index,
+                                     chosen.backend->name(), found.size(), found.size() - 1));
+      devices.push_back(found[static_cast<std::size_t>(index)]);
+    }
+  }
+  for (const auto& d : devices)
+    if (d.name != devices.front().name || d.architecture != devices.front().architecture)
+      throw UsageError(fmt::format(
+          "--device: device {} ({}, {}) and device {} ({}, {}) are different models: one search "
+          "tunes for one model (tune each model on its own)",
+          devices.front().index, devices.front().name, devices.front().architecture, d.index,
+          d.name, d.architecture));
+  return devices;
 }
 
 Problem parse_kernel_problem(const kernels::Family& family, const std::string& shape) {

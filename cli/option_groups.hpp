@@ -54,16 +54,20 @@ class TargetOptions final : public OptionGroup {
   enum class Device { none, chosen, chosen_or_replay };
   explicit TargetOptions(Device device_options = Device::chosen)
       : device_options_(device_options) {}
-  bool kernel_required = true;  // else the command checks it (tune: a replay has none)
+  bool kernel_required = true;   // else the command checks it (tune: a replay has none)
+  bool several_devices = false;  // --device may name several (a list, or all)
   std::string kernel;
-  std::string shape;    // empty: the kernel's default problem
-  std::string backend;  // empty: the best backend with a device
-  int device = -1;      // -1: the backend's best device
+  std::string shape;         // empty: the kernel's default problem
+  std::string backend;       // empty: the best backend with a device
+  int device = -1;           // -1: the backend's best device; else the first of `devices`
+  std::vector<int> devices;  // as listed (a repeated index opens that device again)
+  bool all_devices = false;  // --device all
   void declare(po::options_description& options) override;
   void check(const CommandLine& line) override;
 
  private:
   Device device_options_;
+  std::string device_text_;
 };
 
 // --set NAME=VALUE and --restrict EXPR (repeatable).
@@ -86,6 +90,11 @@ struct KernelTarget {
   Space space;
 };
 KernelTarget resolve_kernel(const TargetOptions& target, const SpaceOptions* space = nullptr);
+
+// Every device --device names on the chosen backend (the chosen one alone when it names one),
+// checked to be of one model: a search on several devices tunes for one model.
+std::vector<DeviceInfo> resolve_devices(const TargetOptions& target,
+                                        const profiles::Selection& chosen);
 
 // The problem of a built-in kernel from --shape (its default when empty).
 Problem parse_kernel_problem(const kernels::Family& family, const std::string& shape);

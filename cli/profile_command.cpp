@@ -266,8 +266,8 @@ int run_profile(const std::vector<std::string>& args) {
   measure.profile = true;
   measure.counters = {o.flops, o.metrics};
   if (baseline.ran) measure.cpu_baseline_ms = baseline.result.time.median;
-  auto opened = open_kernel_evaluation(family, t.problem, t.selection, t.space, nullptr,
-                                       measurement, measure);
+  auto opened = open_kernel_evaluation(family, t.problem, t.selection, t.selection.device.index,
+                                       t.space, nullptr, measurement, measure);
   if (!opened.timer_warning.empty())
     std::cerr << "ktune: warning: " << opened.timer_warning << '\n';
   const DeviceInfo& device = opened.info;
@@ -295,7 +295,7 @@ int run_profile(const std::vector<std::string>& args) {
     plan.space_size = 1;
     plan.tool_version = KTUNE_VERSION;
     recorder.session_begun(plan);
-    recorder.evaluation_recorded(t.space, config, evaluation);
+    recorder.evaluation_recorded(t.space, config, evaluation, 0);
     recorder.session_ended(SessionStatus::completed);
     session = recorder.session();
   }

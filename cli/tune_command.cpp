@@ -12,16 +12,22 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/kernel_evaluation.hpp"
+#include "cli/shape_list.hpp"
 #include "cli/tune_report.hpp"
 #include "cli/tune_resume.hpp"
 #include "cli/tune_target.hpp"
 #include "core/error.hpp"
+#include "db/json.hpp"
+#include "db/lookup.hpp"
 #include "db/session_recorder.hpp"
+#include "kernels/family.hpp"
 #include "profiles/replay/dataset_reader.hpp"
+#include "runtime/family_rules.hpp"
 #include "tuner/shard.hpp"
 #include "tuner/strategy.hpp"
 #include "tuner/tuning.hpp"
@@ -36,6 +42,7 @@ extern "C" void on_interrupt(int) {
 
 void declare(CommandLine& line, TuneOptions& o) {
   o.target.kernel_required = false;  // a replay has none: validate() checks it
+  o.target.several_devices = true;
   line.add(o.target);
   line.options()("dataset", text_value(&o.dataset, "--dataset"),
                  "replay this recorded search (Kernel Tuner cache or T4 file, gzip or plain; "
@@ -66,7 +73,12 @@ void declare(CommandLine& line, TuneOptions& o) {
                "whole session")(
       "shard", text_value(&o.shard, "--shard"),
       "tune only part i of N of the space (0 <= i < N), e.g. --shard $SLURM_ARRAY_TASK_ID/4: "
-      "the N parts are disjoint and cover the space")(
+      "the N parts are disjoint and cover the space; with --shapes, part i of N of the list "
+      "instead (shape k when k mod N = i), each shape's whole space")(
+      "shapes", text_value(&o.shapes, "--shapes"),
+      "tune each shape of this file in turn (one a line, as --shape takes it; # comments), "
+      "each search starting from the best configuration stored for the nearest tuned shape; "
+      "with --resume, unfinished shapes continue and finished ones are skipped")(
       "finalists", integer_value(&o.finalists.count, "--finalists", std::size_t{0}),
       "re-measure this many best configurations interleaved at the end (0: none)")(
       "finalist-rounds", integer_value(&o.finalists.rounds, "--finalist-rounds", 1),
@@ -100,7 +112,11 @@ void validate(TuneOptions& o, const CommandLine& line) {
       throw UsageError(
           fmt::format("{}: a replay's kernel, problem and device are the recorded ones (drop it)",
                       o.target.kernel));
-    for (const char* option : {"shape", "device"})
+    if (line.given("device") && (o.target.all_devices || o.target.devices.size() < 2))
+      throw UsageError(
+          "--device: a replay's device is the recorded one; a list (--device 0,1,2,3) replays "
+          "the search on that many simulated devices");
+    for (const char* option : {"shape"})
       if (line.given(option))
         throw UsageError(fmt::format(
             "--{}: a replay's kernel, problem and device are the recorded ones (drop it)", option));
@@ -123,6 +139,14 @@ void validate(TuneOptions& o, const CommandLine& line) {
             "--exhaustive ignores budgets: drop --{} (or use --strategy exhaustive with it)",
             option));
     o.strategy = "exhaustive";
+  }
+  if (!o.shapes.empty()) {
+    if (o.replay()) throw UsageError("--shapes: for kernels, not replays (drop --dataset)");
+    if (line.given("shape"))
+      throw UsageError("--shapes FILE lists the shapes: drop --shape (or put it in the file)");
+    if (line.given("resume") && o.resume != "latest")
+      throw UsageError(
+          "--shapes: resume with --resume alone (each shape continues its own latest session)");
   }
   if (o.replay_pace > 0 && !o.replay())
     throw UsageError("--replay-pace: for replays (--dataset) only");
@@ -148,6 +172,9 @@ void describe_target(const TuneOptions& o, Target& t) {
     t.kernel = t.problem.kernel;
     t.device = profiles::replay::ReplayEvaluator(t.dataset).device();
     o.space.apply(t.space);
+    if (o.target.devices.size() > 1)
+      for (std::size_t i = 0; i < o.target.devices.size(); ++i)
+        t.device_indices.push_back(static_cast<int>(i));
     return;
   }
   auto k = resolve_kernel(o.target, &o.space);
@@ -157,6 +184,10 @@ void describe_target(const TuneOptions& o, Target& t) {
   t.selection = std::move(k.selection);
   t.device = t.selection.device;
   t.space = std::move(k.space);
+  const auto devices = resolve_devices(o.target, t.selection);
+  if (devices.size() > 1)
+    for (const auto& d : devices)
+      t.device_indices.push_back(d.index);
 }
 
 // Opens the device (kernels) and creates the evaluator.
@@ -166,6 +197,11 @@ void open_evaluator(const TuneOptions& o, Target& t) {
     replay->set_pace(o.replay_pace);
     t.replayer = replay.get();
     t.evaluator = std::move(replay);
+    for (std::size_t i = 1; i < t.device_indices.size(); ++i) {
+      auto simulated = std::make_unique<profiles::replay::ReplayEvaluator>(t.dataset);
+      simulated->set_pace(o.replay_pace);
+      t.other_evaluators.push_back(std::move(simulated));
+    }
     return;
   }
   auto measure = o.measurement.measure;
@@ -174,13 +210,20 @@ void open_evaluator(const TuneOptions& o, Target& t) {
   measure.counters.flop_counts = o.flops;
   if (!o.prune.empty())
     measure.prune = for_option("--prune", [&] { return profiles::PruneRules::parse(o.prune); });
-  auto opened = open_kernel_evaluation(*t.family, t.problem, t.selection, t.space, &o.space,
-                                       o.measurement, measure);
-  if (!opened.timer_warning.empty())
-    std::cerr << "ktune: warning: " << opened.timer_warning << '\n';
-  t.opened = std::move(opened.device);
-  t.device = opened.info;
-  t.evaluator = std::move(opened.evaluator);
+  auto open = [&](int index) {
+    return open_kernel_evaluation(*t.family, t.problem, t.selection, index, t.space, &o.space,
+                                  o.measurement, measure);
+  };
+  auto first = open(t.device_indices.empty() ? t.selection.device.index : t.device_indices.front());
+  if (!first.timer_warning.empty()) std::cerr << "ktune: warning: " << first.timer_warning << '\n';
+  t.opened = std::move(first.device);
+  t.device = first.info;
+  t.evaluator = std::move(first.evaluator);
+  for (std::size_t i = 1; i < t.device_indices.size(); ++i) {
+    auto other = open(t.device_indices[i]);
+    if (other.device) t.other_devices.push_back(std::move(other.device));
+    t.other_evaluators.push_back(std::move(other.evaluator));
+  }
 }
 
 tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::Budget& budget,
@@ -194,6 +237,7 @@ tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::B
   plan.budget = budget;
   plan.space_size = space_size;
   plan.tool_version = KTUNE_VERSION;
+  plan.devices = t.device_indices;
   plan.command = "ktune tune";
   for (const auto& a : args)
     plan.command += " " + a;
@@ -204,6 +248,8 @@ tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::B
                    {"timeout_ms", shortest(m.timeout_ms)}};
   plan.settings.merge(space_settings(o));
   if (t.replay()) plan.settings["dataset"] = o.dataset;
+  if (!t.device_indices.empty())
+    plan.settings["devices"] = fmt::format("{}", fmt::join(t.device_indices, ","));
   if (budget.stagnation) plan.settings["stagnation"] = std::to_string(*budget.stagnation);
   if (t.family) {
     try {  // the kernel source, as compiled (the defines differ per configuration)
@@ -216,21 +262,35 @@ tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::B
   return plan;
 }
 
-}  // namespace
+// `ktune tune KERNEL --shapes FILE`: the shapes tuned in turn, each its own session.
+struct ShapeList {
+  Json documents = Json::array();  // --format json: one per shape
+};
 
-int run_tune(const std::vector<std::string>& args) {
-  CommandLine line("ktune tune",
-                   "ktune tune <kernel> [--shape S] [--backend B] [--device N] [--db FILE] "
-                   "[options]\n       ktune tune --dataset FILE [options]   (replay a recorded "
-                   "search)");
-  TuneOptions o;
-  declare(line, o);
-  if (!line.parse(args)) return 0;
-  validate(o, line);
-  std::optional<tuner::Shard> shard;
-  if (!o.shard.empty()) shard = for_option("--shard", [&] { return tuner::parse_shard(o.shard); });
-  const tuner::Budget budget = budget_of(o, line);
+// The best configuration stored for the nearest tuned shape (the stored lookup: this shape on
+// this device, else the nearest shape, else the same architecture), as a configuration of this
+// space; none when nothing fits.
+std::vector<Config> warm_start_of(const db::Store& store, const Target& t) {
+  db::LookupRequest request;
+  request.kernel = t.kernel;
+  request.problem = t.problem;
+  request.device = t.device;
+  const auto found = db::Lookup(store, runtime::family_rules(t.kernel)).best(request);
+  if (found.rule == db::LookupRule::default_config || found.rule == db::LookupRule::none ||
+      found.config.empty())
+    return {};
+  try {
+    Config config = t.space.parse_config(found.config);
+    if (!t.space.violation(config)) return {config};
+  } catch (const std::exception&) {
+  }
+  return {};
+}
 
+// One search (one shape of a list when `list` is given), into `store`. Returns the exit code.
+int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::string>& args,
+             const std::optional<tuner::Shard>& shard, const tuner::Budget& budget,
+             db::Store& store, ShapeList* list) {
   Target target;
   describe_target(o, target);
   auto valid = target.space.enumerate();
@@ -246,9 +306,33 @@ int run_tune(const std::vector<std::string>& args) {
     target.space.restrict_to(valid);
   }
 
-  auto store = open_for_writing(o.database);
   std::optional<db::StoredSession> resumed;
-  if (line.given("resume")) resumed = session_to_resume(store, o, line, target);
+  if (line.given("resume")) {
+    if (!list) {
+      resumed = session_to_resume(store, o, line, target);
+    } else {
+      // A list resumes shape by shape: an unfinished session continues, a finished one is not
+      // run again, and a shape without a session starts one.
+      try {
+        resumed = session_to_resume(store, o, line, target);
+      } catch (const UsageError&) {
+        resumed.reset();
+      }
+      if (resumed && resumed->status == SessionStatus::completed) {
+        if (o.output.format == Format::json)
+          list->documents.push_back(Json{{"shape", o.target.shape},
+                                         {"skipped", true},
+                                         {"warm_start", Json::array()},
+                                         {"session", Json(*resumed)},
+                                         {"evaluations", Json::array()},
+                                         {"best", nullptr}});
+        else
+          std::cout << fmt::format("shape {}: tuned before (session {}), skipped\n", o.target.shape,
+                                   resumed->id);
+        return 0;
+      }
+    }
+  }
 
   open_evaluator(o, target);
   auto strategy = tuner::make_strategy(o.strategy, target.space, valid, o.seed);
@@ -257,7 +341,8 @@ int run_tune(const std::vector<std::string>& args) {
   tuner::SessionOptions session_options;
   session_options.evaluate_default_first = !target.replay();
   session_options.simulated_time = target.replay();
-  tuner::Session session(target.space, *target.evaluator, *strategy, &recorder, session_options);
+  if (list && !resumed) session_options.warm_start = warm_start_of(store, target);
+  tuner::Session session(target.space, target.evaluators(), *strategy, &recorder, session_options);
   if (resumed) session.resume(stored_evaluations(store, *resumed, target));
 
   std::signal(SIGINT, on_interrupt);
@@ -283,19 +368,69 @@ int run_tune(const std::vector<std::string>& args) {
     if (live && o.finalists.count > 1 && !target.replay())
       std::cerr << "re-measuring the finalists..." << std::flush;
   };
-  const auto tuning = tuner::tune(plan_of(o, target, budget, valid.size(), args), session,
-                                  *target.evaluator, o.finalists, &recorder, hooks);
+  auto plan = plan_of(o, target, budget, valid.size(), args);
+  if (!session_options.warm_start.empty())
+    plan.settings["warm_start"] = target.space.canonical(session_options.warm_start.front());
+  const auto tuning = tuner::tune(plan, session, *target.evaluator, o.finalists, &recorder, hooks);
   if (live) std::cerr << "\r\033[K";
 
   const Report report{
       o,           target,        valid.size(),   shard,
       budget,      tuning.result, tuning.verdict, store.session(recorder.session()).value(),
       store.path()};
-  if (o.output.format == Format::json)
+  if (list && o.output.format == Format::json) {
+    Json warm = Json::array();
+    for (const auto& c : session_options.warm_start)
+      warm.push_back(target.space.canonical(c));
+    Json doc{{"shape", o.target.shape}, {"skipped", false}, {"warm_start", warm}};
+    const Json tuned = report_json(report);
+    for (const auto& [key, value] : tuned.items())
+      doc[key] = value;
+    list->documents.push_back(std::move(doc));
+  } else if (o.output.format == Format::json) {
     print_json(report);
-  else
+  } else {
+    if (list) std::cout << fmt::format("shape {}:\n", o.target.shape);
     print_table(report);
+  }
   return tuning.result.interrupted ? 130 : 0;
+}
+
+}  // namespace
+
+int run_tune(const std::vector<std::string>& args) {
+  CommandLine line("ktune tune",
+                   "ktune tune <kernel> [--shape S | --shapes FILE] [--backend B] [--device N] "
+                   "[--db FILE] [options]\n       ktune tune --dataset FILE [options]   (replay a "
+                   "recorded search)");
+  TuneOptions o;
+  declare(line, o);
+  if (!line.parse(args)) return 0;
+  validate(o, line);
+  std::optional<tuner::Shard> shard;
+  if (!o.shard.empty()) shard = for_option("--shard", [&] { return tuner::parse_shard(o.shard); });
+  const tuner::Budget budget = budget_of(o, line);
+  if (o.shapes.empty()) {
+    auto store = open_for_writing(o.database);
+    return tune_one(o, line, args, shard, budget, store, nullptr);
+  }
+
+  // A list of shapes: --shard splits the list, not the space.
+  auto shapes = read_shape_list(kernels::find_family(o.target.kernel), o.shapes);
+  if (shard) shapes = shard_shapes(shapes, *shard);
+  auto store = open_for_writing(o.database);
+  ShapeList list;
+  int status = 0;
+  for (const auto& shape : shapes) {
+    TuneOptions one = o;
+    one.target.shape = shape.text;
+    one.shard.clear();
+    status = tune_one(one, line, args, std::nullopt, budget, store, &list);
+    if (status != 0) break;  // interrupted
+  }
+  if (o.output.format == Format::json)
+    ktune::cli::print_json(std::cout, Json{{"shapes", list.documents}});
+  return status;
 }
 
 }  // namespace ktune::cli

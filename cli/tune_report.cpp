@@ -33,6 +33,8 @@ Json session_json(const Report& r) {
   j["stop_reason"] = r.result.stop_reason;
   j["elapsed_s"] = r.result.elapsed_seconds;
   j["simulated_time"] = r.target.replay();
+  j["devices"] = r.target.device_indices.empty() ? Json::array({r.target.device.index})
+                                                 : Json(r.target.device_indices);
   return j;
 }
 
@@ -105,13 +107,15 @@ std::string progress_line(const tuner::TuneResult& r, std::size_t space_size,
   return line;
 }
 
-void print_json(const Report& r) {
+Json report_json(const Report& r) {
   Json evaluations = Json::array();
   for (const auto& e : r.result.evaluations)
     evaluations.push_back(tuner::evaluated_json(r.target.space, e));
-  ktune::cli::print_json(
-      std::cout,
-      Json{{"session", session_json(r)}, {"evaluations", evaluations}, {"best", best_json(r)}});
+  return Json{{"session", session_json(r)}, {"evaluations", evaluations}, {"best", best_json(r)}};
+}
+
+void print_json(const Report& r) {
+  ktune::cli::print_json(std::cout, report_json(r));
 }
 
 void print_table(const Report& r) {

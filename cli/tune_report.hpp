@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/tune_target.hpp"
+#include "core/json.hpp"
 #include "db/records.hpp"
 #include "tuner/finalists.hpp"
 #include "tuner/session.hpp"
@@ -26,6 +27,8 @@ struct Report {
 };
 
 void print_json(const Report& r);
+// The document print_json prints.
+Json report_json(const Report& r);
 void print_table(const Report& r);
 
 // "[12/50960] 3m07s elapsed, ETA 1m00s | best 1.2345 ms (BM=64,...)", cut to `width`.

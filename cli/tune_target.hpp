@@ -28,7 +28,7 @@ struct TuneOptions {
   MeasurementOptions measurement;
   DatabaseOption database;
   FormatOption output{{Format::table, Format::json}};
-  std::string dataset, strategy = "auto", resume, shard, prune;
+  std::string dataset, strategy = "auto", resume, shard, prune, shapes;
   std::uint64_t seed = 1;
   std::size_t budget_evals = 0, stagnation = 0;
   double budget_time = kDefaultBudgetSeconds;
@@ -51,6 +51,18 @@ struct Target {
   RecordedDataset dataset;  // replay only
   std::unique_ptr<profiles::Evaluator> evaluator;
   profiles::replay::ReplayEvaluator* replayer = nullptr;  // the evaluator, in a replay
+  // A search on several devices: every device's index (the first is `device`, whose evaluator
+  // re-measures the finalists), and the other devices and their evaluators.
+  std::vector<int> device_indices;
+  std::vector<std::unique_ptr<profiles::Device>> other_devices;
+  std::vector<std::unique_ptr<profiles::Evaluator>> other_evaluators;
+
+  std::vector<profiles::Evaluator*> evaluators() const {
+    std::vector<profiles::Evaluator*> all{evaluator.get()};
+    for (const auto& e : other_evaluators)
+      all.push_back(e.get());
+    return all;
+  }
 
   bool replay() const { return family == nullptr; }
 };

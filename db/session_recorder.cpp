@@ -38,13 +38,16 @@ void SessionRecorder::session_begun(const tuner::SessionPlan& plan) {
   record.space_size = plan.space_size;
   record.settings = plan.settings;
   record.command = plan.command;
+  devices_ = plan.devices;
   session_ = store_.begin_session(record);
 }
 
 void SessionRecorder::evaluation_recorded(const Space& space, const Config& config,
-                                          const Evaluation& evaluation) {
+                                          const Evaluation& evaluation, std::size_t device) {
+  std::optional<int> device_index;
+  if (device < devices_.size()) device_index = devices_[device];
   store_.record(session_, space.canonical(config), evaluation,
-                RecordExtras{typed_values(space, config), baseline_});
+                RecordExtras{typed_values(space, config), baseline_, device_index});
 }
 
 void SessionRecorder::finalists_measured(const Space& space,

@@ -20,8 +20,8 @@ class SessionRecorder final : public tuner::Recorder {
   void set_baseline(std::optional<CpuBaseline> baseline) { baseline_ = std::move(baseline); }
 
   void session_begun(const tuner::SessionPlan& plan) override;
-  void evaluation_recorded(const Space& space, const Config& config,
-                           const Evaluation& evaluation) override;
+  void evaluation_recorded(const Space& space, const Config& config, const Evaluation& evaluation,
+                           std::size_t device) override;
   void finalists_measured(const Space& space, std::span<const tuner::FinalistRun> finalists,
                           bool remeasured) override;
   void session_ended(SessionStatus status) override;
@@ -31,6 +31,7 @@ class SessionRecorder final : public tuner::Recorder {
   std::optional<std::int64_t> resume_;
   std::int64_t session_ = 0;
   std::optional<CpuBaseline> baseline_;
+  std::vector<int> devices_;  // the plan's device indices, when several
 };
 
 // The typed values of a configuration of `space`, as the store keeps them.

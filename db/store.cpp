@@ -263,6 +263,12 @@ std::int64_t Store::insert_measurement(const MeasurementRow& row) {
       .bind(32, timing(time.median));
   insert->run();
   const auto id = c.last_insert_id();
+  if (row.extras.device_index) {
+    auto device_row =
+        st.get("INSERT INTO measurement_devices (measurement_id, device_index) VALUES (?, ?)");
+    device_row->bind(1, id).bind(2, static_cast<std::int64_t>(*row.extras.device_index));
+    device_row->run();
+  }
   if (!e.metrics.empty()) {
     // A metric named twice keeps its last value rather than failing the evaluation.
     auto metric = st.get(

@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   clang-15  # the fuzz harnesses (libFuzzer comes with it, in libclang-common-15-dev)
+  slurmctld slurmd slurm-client munge  # tests/slurm: a throwaway one-node cluster
 )
 
 missing=()

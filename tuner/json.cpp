@@ -16,7 +16,8 @@ Json evaluated_json(const Space& space, const EvaluatedConfig& e) {
          {"params", params_json(space, e.config)},
          {"objective_ms", optional_json(e.evaluation.objective_ms())},
          {"at_s", e.at_seconds},
-         {"resumed", e.resumed}};
+         {"resumed", e.resumed},
+         {"device", e.device}};
   merge_into(j, Json(e.evaluation));
   return j;
 }

@@ -32,6 +32,9 @@ struct SessionPlan {
   std::string command;                          // what started it (the command line)
   std::string source_hash;                      // of the kernel source; empty when unknown
   std::string tool_version;
+  // The device indices the search measured on, when several (evaluation_recorded's `device` is
+  // a position in it); empty: `device` alone.
+  std::vector<int> devices;
 };
 
 // One finalist of the interleaved re-measurement, with its fresh samples (or its search samples
@@ -46,8 +49,9 @@ class Recorder {
  public:
   virtual ~Recorder() = default;
   virtual void session_begun(const SessionPlan& plan) = 0;
+  // `device`: which of the session's devices measured it (0 with one device).
   virtual void evaluation_recorded(const Space& space, const Config& config,
-                                   const Evaluation& evaluation) = 0;
+                                   const Evaluation& evaluation, std::size_t device) = 0;
   // Best first (the winner is finalists[0]); `remeasured`: fresh interleaved samples.
   virtual void finalists_measured(const Space& space, std::span<const FinalistRun> finalists,
                                   bool remeasured) = 0;

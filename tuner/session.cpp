@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <stdexcept>
+
+#include "tuner/device_pool.hpp"
 
 namespace ktune::tuner {
 namespace {
@@ -22,11 +26,21 @@ std::optional<double> TuneResult::speedup_over_default() const {
 
 Session::Session(const Space& space, profiles::Evaluator& evaluator, Strategy& strategy,
                  Recorder* recorder, SessionOptions options)
+    : Session(space, std::vector<profiles::Evaluator*>{&evaluator}, strategy, recorder, options) {}
+
+Session::Session(const Space& space, std::vector<profiles::Evaluator*> devices, Strategy& strategy,
+                 Recorder* recorder, SessionOptions options)
     : space_(space),
-      evaluator_(evaluator),
+      devices_(std::move(devices)),
+      evaluator_(devices_.empty() || !devices_.front()
+                     ? throw std::invalid_argument("Session: no device")
+                     : *devices_.front()),
       strategy_(strategy),
       recorder_(recorder),
-      options_(options) {}
+      options_(options) {
+  for (auto* d : devices_)
+    if (!d) throw std::invalid_argument("Session: a null device");
+}
 
 void Session::resume(std::vector<std::pair<Config, Evaluation>> stored) {
   stored_ = std::move(stored);
@@ -38,15 +52,18 @@ void Session::resume(std::vector<std::pair<Config, Evaluation>> stored) {
 double Session::clock() const {
   // Stored evaluations count with their recorded cost; this run with the wall clock, or with
   // the evaluations' costs when simulated.
-  if (options_.simulated_time) return spent_ms_ / 1000.0;
+  if (options_.simulated_time) return (spent_ms_ + simulated_devices_ms_) / 1000.0;
   return spent_ms_ / 1000.0 + (now_seconds() - wall_origin_);
 }
 
-void Session::add(const Config& config, Evaluation evaluation, bool resumed, TuneResult& result) {
-  if (resumed || options_.simulated_time) spent_ms_ += evaluation.cost_ms;
-  if (!resumed && recorder_) recorder_->evaluation_recorded(space_, config, evaluation);
+void Session::add(const Config& config, Evaluation evaluation, bool resumed, TuneResult& result,
+                  std::size_t device) {
+  // Several simulated devices keep their own clock (simulated_devices_ms_).
+  if (resumed || (options_.simulated_time && devices_.size() == 1)) spent_ms_ += evaluation.cost_ms;
+  if (!resumed && recorder_) recorder_->evaluation_recorded(space_, config, evaluation, device);
   strategy_.tell(config, evaluation);
-  EvaluatedConfig entry{result.evaluations.size() + 1, config, std::move(evaluation), resumed, 0};
+  EvaluatedConfig entry{
+      result.evaluations.size() + 1, config, std::move(evaluation), resumed, 0, device};
   entry.at_seconds = clock();
   position_.emplace(config, result.evaluations.size());
   if (resumed) ++result.resumed;
@@ -91,9 +108,11 @@ void Session::compile_ahead(const Config& config, const Budget& budget, const Tu
 
 TuneResult Session::run(const Budget& budget, std::size_t space_size, const std::atomic<bool>* stop,
                         const Progress& progress) {
+  if (devices_.size() > 1) return run_on_several(budget, space_size, stop, progress);
   TuneResult result;
   position_.clear();
   spent_ms_ = 0;
+  simulated_devices_ms_ = 0;
   wall_origin_ = now_seconds();
   std::size_t since_improvement = 0;
   std::optional<std::size_t> last_best;
@@ -148,6 +167,10 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
     evaluate(default_config);
     result.default_config = position_.at(default_config);
   }
+  for (const auto& config : options_.warm_start) {
+    if (out_of_budget()) break;
+    if (space_.is_valid(config) && !position_.contains(config)) evaluate(config);
+  }
   // A strategy that only proposes known points has nothing left to learn.
   const std::size_t max_revisits = std::max<std::size_t>(10'000, 4 * space_size);
   std::size_t revisits = 0;
@@ -171,6 +194,134 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
     evaluate(*next);
   }
   if (options_.evaluate_default_first && !result.default_config) {
+    if (auto it = position_.find(default_config); it != position_.end())
+      result.default_config = it->second;
+  }
+  result.elapsed_seconds = clock();
+  return result;
+}
+
+TuneResult Session::run_on_several(const Budget& budget, std::size_t space_size,
+                                   const std::atomic<bool>* stop, const Progress& progress) {
+  TuneResult result;
+  position_.clear();
+  spent_ms_ = 0;
+  simulated_devices_ms_ = 0;
+  wall_origin_ = now_seconds();
+  auto pool =
+      options_.simulated_time ? make_simulated_pool(devices_) : make_threaded_pool(devices_);
+  std::vector<bool> busy(devices_.size(), false);
+  std::unordered_set<Config, ConfigHash> running;
+  std::deque<Config> queue;  // to start, in order
+  std::size_t since_improvement = 0;
+  std::optional<std::size_t> last_best;
+  std::exception_ptr lost;  // a device was lost: the others finish, then it is rethrown
+  bool stopped = false;     // no more starts (budget, request, exhaustion, a lost device)
+
+  auto out_of_budget = [&]() -> bool {
+    if (stop && stop->load()) {
+      result.stop_reason = StopReason::interrupted;
+      result.interrupted = true;
+      return true;
+    }
+    if (!stored_position_.empty()) return false;  // already paid for
+    // What runs now counts: a budget of n evaluations starts n.
+    if (budget.evaluations && result.evaluations.size() + running.size() >= *budget.evaluations) {
+      result.stop_reason = StopReason::evaluation_budget;
+      return true;
+    }
+    if (budget.seconds && clock() >= *budget.seconds) {
+      result.stop_reason = StopReason::time_budget;
+      return true;
+    }
+    if (budget.stagnation && since_improvement >= *budget.stagnation) {
+      result.stop_reason = StopReason::stagnation;
+      return true;
+    }
+    return false;
+  };
+  auto after_each = [&] {
+    if (result.best != last_best) {
+      last_best = result.best;
+      since_improvement = 0;
+    } else {
+      ++since_improvement;
+    }
+    result.elapsed_seconds = clock();
+    if (progress) progress(result, space_size);
+  };
+
+  const Config default_config = space_.default_config();
+  if (options_.evaluate_default_first && space_.is_valid(default_config))
+    queue.push_back(default_config);
+  for (const auto& config : options_.warm_start)
+    if (space_.is_valid(config) && std::find(queue.begin(), queue.end(), config) == queue.end())
+      queue.push_back(config);
+  const std::size_t max_revisits = std::max<std::size_t>(10'000, 4 * space_size);
+  std::size_t revisits = 0;
+  for (;;) {
+    // Every idle device gets a configuration.
+    while (!stopped && !lost) {
+      const auto idle = std::find(busy.begin(), busy.end(), false);
+      if (idle == busy.end()) break;
+      if (out_of_budget()) {
+        stopped = true;
+        break;
+      }
+      if (queue.empty()) {
+        const auto idle_count =
+            static_cast<std::size_t>(std::count(busy.begin(), busy.end(), false));
+        for (auto& c : strategy_.propose(idle_count))
+          queue.push_back(std::move(c));
+        if (queue.empty()) {
+          if (running.empty()) {  // nothing left to propose, nothing pending
+            serve_all_stored(result);
+            result.stop_reason = StopReason::space_exhausted;
+            stopped = true;
+          }
+          break;  // the rest is pending: wait for results
+        }
+      }
+      Config next = std::move(queue.front());
+      queue.pop_front();
+      if (auto it = stored_position_.find(next); it != stored_position_.end()) {
+        Evaluation stored = std::move(stored_[it->second].second);
+        stored_position_.erase(it);
+        add(next, std::move(stored), true, result);
+        after_each();
+        continue;
+      }
+      if (!stored_position_.empty()) serve_all_stored(result);
+      if (running.contains(next)) continue;  // told when it finishes
+      if (auto it = position_.find(next); it != position_.end()) {
+        strategy_.tell(next, result.evaluations[it->second].evaluation);
+        if (++revisits > max_revisits) {
+          result.stop_reason = StopReason::only_revisits;
+          stopped = true;
+        }
+        continue;
+      }
+      revisits = 0;
+      const auto device = static_cast<std::size_t>(idle - busy.begin());
+      *idle = true;
+      running.insert(next);
+      pool->start(device, std::move(next));
+    }
+    if (running.empty()) break;
+    strategy_.prepare();  // the devices measure meanwhile
+    Finished done = pool->wait();
+    busy[done.device] = false;
+    running.erase(done.config);
+    simulated_devices_ms_ = pool->simulated_ms();
+    if (done.error) {
+      if (!lost) lost = done.error;
+      continue;
+    }
+    add(done.config, std::move(done.evaluation), false, result, done.device);
+    after_each();
+  }
+  if (lost) std::rethrow_exception(lost);
+  if (options_.evaluate_default_first) {
     if (auto it = position_.find(default_config); it != position_.end())
       result.default_config = it->second;
   }

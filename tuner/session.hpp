@@ -6,6 +6,11 @@
 // what an earlier run of it stored: those evaluations are served to the strategy again, in
 // their order, without measuring anything twice, so a deterministic strategy continues exactly
 // where it stopped.
+//
+// Several devices (of one model) search together: every idle device gets one of the strategy's
+// batch proposals (Strategy::propose) and results are told as they come back, in any order;
+// the strategy and the recorder are only called from the session's thread. The first device
+// is the one the finalists are re-measured on (tune()).
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -33,14 +38,18 @@ struct SessionOptions {
   // Where the strategy knows its next proposals (exhaustive search), this many are handed to
   // the evaluator together to compile in parallel; 0 compiles one at a time.
   std::size_t compile_ahead = 32;
+  // Evaluated first (after the default configuration): the best configurations known for
+  // nearby problems, say. Invalid or repeated ones are skipped.
+  std::vector<Config> warm_start;
 };
 
 struct EvaluatedConfig {
   std::size_t index = 0;  // 1-based, in evaluation order; a revisit costs nothing
   Config config;
   Evaluation evaluation;
-  bool resumed = false;   // served from the store, not measured in this run
-  double at_seconds = 0;  // session time when it was done
+  bool resumed = false;    // served from the store, not measured in this run
+  double at_seconds = 0;   // session time when it was done
+  std::size_t device = 0;  // which of the session's devices measured it
 };
 
 struct TuneResult {
@@ -63,6 +72,10 @@ class Session {
   // `recorder` may be null (nothing recorded).
   Session(const Space& space, profiles::Evaluator& evaluator, Strategy& strategy,
           Recorder* recorder, SessionOptions options = {});
+  // Several devices of one model, each with its evaluator (at least one, none null); with
+  // simulated_time they are simulated, else each measures on its own thread.
+  Session(const Space& space, std::vector<profiles::Evaluator*> devices, Strategy& strategy,
+          Recorder* recorder, SessionOptions options = {});
 
   const Space& space() const { return space_; }
 
@@ -75,14 +88,18 @@ class Session {
                  const std::atomic<bool>* stop = nullptr, const Progress& progress = {});
 
  private:
-  void add(const Config& config, Evaluation evaluation, bool resumed, TuneResult& result);
+  void add(const Config& config, Evaluation evaluation, bool resumed, TuneResult& result,
+           std::size_t device = 0);
+  TuneResult run_on_several(const Budget& budget, std::size_t space_size,
+                            const std::atomic<bool>* stop, const Progress& progress);
   void serve_all_stored(TuneResult& result);
   // Hands `config` and the strategy's known next proposals to the evaluator to compile together.
   void compile_ahead(const Config& config, const Budget& budget, const TuneResult& result);
   double clock() const;
 
   const Space& space_;
-  profiles::Evaluator& evaluator_;
+  std::vector<profiles::Evaluator*> devices_;
+  profiles::Evaluator& evaluator_;  // the first device
   Strategy& strategy_;
   Recorder* recorder_;
   SessionOptions options_;
@@ -92,6 +109,7 @@ class Session {
   std::unordered_set<Config, ConfigHash> ahead_;  // the last batch handed to prepare_ahead
   double spent_ms_ = 0;  // cost of the evaluations so far (simulated clock, stored evaluations)
   double wall_origin_ = 0;
+  double simulated_devices_ms_ = 0;  // several simulated devices: their clock
 };
 
 }  // namespace ktune::tuner

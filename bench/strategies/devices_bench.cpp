@@ -1,5 +1,6 @@
-// Several devices, one search: every strategy replayed on N simulated devices
-// (replay_lanes.hpp) over the recorded GPU searches in datasets/, for each N and seed, until
+// Several devices, one search: every strategy replayed through the tuner's own Session on N
+// simulated devices (one ReplayEvaluator each, tuner/device_pool.hpp's simulated pool) over the
+// recorded GPU searches in datasets/, for each N and seed, until
 // `--evaluations` results were told and the best is within 5% of the file's optimum, or the
 // evaluation budget is spent. Per (dataset, strategy, N) it reports
 //   - evaluations to 5% of the optimum (counted in the order results come back): the median,
@@ -12,12 +13,14 @@
 //                            [--datasets a.json.gz,...] [--markdown FILE] [--csv FILE]
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +29,9 @@
 
 #include "bench/strategies/recorded_space.hpp"
 #include "bench/strategies/replay_lanes.hpp"
+#include "profiles/replay/replay_evaluator.hpp"
+#include "tuner/session.hpp"
+#include "tuner/strategy.hpp"
 
 namespace {
 
@@ -44,6 +50,41 @@ struct Run {
   std::size_t evaluations = 0;
   double strategy_seconds = 0;
 };
+
+// One search through tuner::Session on `options.lanes` simulated devices: the trace of the best
+// found against the simulated clock, one point per result in the order results came back.
+bench::LaneRun run_session(const bench::RecordedSpace& d, const std::string& strategy_name,
+                           std::uint64_t seed, const bench::LaneOptions& options) {
+  std::vector<std::unique_ptr<profiles::replay::ReplayEvaluator>> owned;
+  std::vector<profiles::Evaluator*> devices;
+  for (std::size_t i = 0; i < options.lanes; ++i) {
+    owned.push_back(std::make_unique<profiles::replay::ReplayEvaluator>(d.data));
+    devices.push_back(owned.back().get());
+  }
+  auto strategy = tuner::make_strategy(strategy_name, d.index, seed);
+  tuner::SessionOptions session_options;
+  session_options.evaluate_default_first = false;
+  session_options.simulated_time = true;
+  tuner::Session session(d.space, devices, *strategy, nullptr, session_options);
+  tuner::Budget budget;
+  if (options.evaluations) budget.evaluations = options.evaluations;
+  std::atomic<bool> stop{false};
+  bench::LaneRun run;
+  const auto start = std::chrono::steady_clock::now();
+  session.run(budget, d.index->size(), &stop, [&](const tuner::TuneResult& r, std::size_t) {
+    const auto& latest = r.evaluations.back();
+    bench::TracePoint point{latest.at_seconds, std::nullopt};
+    if (r.best) point.best = r.evaluations[*r.best].evaluation.objective_ms();
+    run.trace.push_back(point);
+    if (options.at_least && r.evaluations.size() >= options.at_least && point.best &&
+        *point.best <= (1 + options.target) * d.optimum)
+      stop = true;
+  });
+  // The whole replay's CPU time (strategy and session; the replayed evaluations cost nothing).
+  run.strategy_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return run;
+}
 
 }  // namespace
 
@@ -118,7 +159,7 @@ int main(int argc, char** argv) {
         for (std::size_t j = 0; j < jobs; ++j)
           workers.emplace_back([&] {
             for (std::size_t s; (s = next++) < seeds;) {
-              const auto lane = bench::replay_lanes(d, name, s + 1, options);
+              const auto lane = run_session(d, name, s + 1, options);
               Run& r = runs[s];
               r.to5 = bench::evaluations_to(lane.trace, d.optimum, 0.05);
               if (r.to5 && *r.to5 > d.budget) r.to5.reset();

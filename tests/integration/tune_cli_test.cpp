@@ -11,12 +11,14 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "db/sqlite.hpp"
 #include "db/store.hpp"
 #include "run_command.hpp"
 
@@ -419,6 +421,129 @@ TEST_F(TuneCli, KernelTuningReMeasuresTheFinalistsInterleaved) {
     EXPECT_FALSE(verdict["note"].get<std::string>().empty());
   }
   EXPECT_TRUE(best["speedup_over_default"].is_number());
+}
+
+// Several devices, one search (issue 16.1): a replay on four simulated devices takes a quarter
+// of the simulated time, measures each configuration once, and stores the device of each.
+TEST_F(TuneCli, AReplayOnFourSimulatedDevicesTakesAQuarterOfTheTime) {
+  const auto dataset = tiny_dataset();
+  auto r = ktune({"tune", "--dataset", dataset, "--db", path("d.db"), "--format", "json",
+                  "--strategy", "random", "--budget-evals", "20", "--device", "0,1,2,3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out);
+  EXPECT_EQ(doc["session"]["devices"], json({0, 1, 2, 3}));
+  ASSERT_EQ(doc["evaluations"].size(), 20u);
+  // 20 evaluations of 1 s each on 4 devices: 5 s.
+  EXPECT_DOUBLE_EQ(doc["session"]["elapsed_s"].get<double>(), 5.0);
+  std::set<std::string> seen;
+  std::map<int, int> per_device;
+  for (const auto& e : doc["evaluations"]) {
+    EXPECT_TRUE(seen.insert(e["config"].get<std::string>()).second) << e["config"];
+    ++per_device[e["device"].get<int>()];
+  }
+  EXPECT_EQ(per_device, (std::map<int, int>{{0, 5}, {1, 5}, {2, 5}, {3, 5}}));
+  db::Store store = db::Store::open(path("d.db"));
+  db::Statement rows(store.connection(),
+                     "SELECT COUNT(*), COUNT(DISTINCT device_index) FROM measurement_devices");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.integer(0), 20);
+  EXPECT_EQ(rows.integer(1), 4);
+}
+
+// Two evaluators on PoCL's one CPU device (--device 0,0): a functional check of the threads,
+// not of timing.
+TEST_F(TuneCli, TwoWorkersOnOneOpenClDeviceTuneTogether) {
+  auto r = ktune({"tune", "matmul", "--shape", "32x32x32", "--db", path("w.db"), "--format", "json",
+                  "--budget-evals", "6", "--min-runs", "2", "--max-runs", "3", "--device", "0,0",
+                  "--finalists", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out);
+  EXPECT_EQ(doc["session"]["devices"], json({0, 0}));
+  ASSERT_EQ(doc["evaluations"].size(), 6u);
+  std::set<std::string> seen;
+  std::set<int> devices;
+  for (const auto& e : doc["evaluations"]) {
+    EXPECT_TRUE(seen.insert(e["config"].get<std::string>()).second) << e["config"];
+    devices.insert(e["device"].get<int>());
+  }
+  EXPECT_EQ(devices, (std::set<int>{0, 1}));
+  EXPECT_TRUE(doc["best"].is_object());
+  db::Store store = db::Store::open(path("w.db"));
+  db::Statement rows(store.connection(), "SELECT COUNT(*) FROM measurement_devices");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.integer(0), 6);
+}
+
+TEST_F(TuneCli, DeviceListsAreCheckedWithOneLineErrors) {
+  expect_usage_error(ktune({"tune", "matmul", "--device", "0,x"}), "--device 0,x: expected");
+  expect_usage_error(ktune({"tune", "matmul", "--device", "0,"}), "--device 0,: expected");
+  expect_usage_error(ktune({"tune", "matmul", "--device", "0,99"}), "--device 99");
+  expect_usage_error(ktune({"tune", "--dataset", tiny_dataset(), "--device", "1"}),
+                     "simulated devices");
+  expect_usage_error(ktune({"profile", "matmul", "--device", "0,1"}), "one device");
+}
+
+// A list of shapes (issue 16.3): each shape its own session, the next one warm-started from the
+// best stored for the nearest tuned shape; --shard splits the list; --resume skips what is done.
+TEST_F(TuneCli, AListOfShapesIsTunedInTurnFromTheNearestBest) {
+  const std::string list = path("shapes.txt");
+  std::ofstream(list) << "# two shapes, one repeated\n32x32x32\n\n64x32x32  # wider\n32x32x32\n";
+  const std::vector<std::string> common{"--db",           path("s.db"), "--format",    "json",
+                                        "--budget-evals", "3",          "--min-runs",  "1",
+                                        "--max-runs",     "2",          "--finalists", "0"};
+  auto with = [&](std::vector<std::string> a) {
+    a.insert(a.end(), common.begin(), common.end());
+    return a;
+  };
+  auto r = ktune(with({"tune", "matmul", "--shapes", list}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out);
+  ASSERT_EQ(doc["shapes"].size(), 2u);
+  const auto& first = doc["shapes"][0];
+  const auto& second = doc["shapes"][1];
+  EXPECT_EQ(first["shape"], "32x32x32");
+  EXPECT_EQ(second["shape"], "64x32x32");
+  EXPECT_EQ(first["warm_start"].size(), 0u);
+  ASSERT_EQ(second["warm_start"].size(), 1u);
+  // The default first, then the best of the nearest tuned shape.
+  ASSERT_GE(second["evaluations"].size(), 2u);
+  EXPECT_EQ(second["evaluations"][1]["config"], second["warm_start"][0]);
+  EXPECT_NE(first["session"]["id"], second["session"]["id"]);
+  EXPECT_EQ(first["evaluations"].size(), 3u);
+
+  // Again with --resume: both finished, nothing is run.
+  auto again = ktune(with({"tune", "matmul", "--shapes", list, "--resume"}));
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const auto skipped = json::parse(again.out);
+  ASSERT_EQ(skipped["shapes"].size(), 2u);
+  for (const auto& s : skipped["shapes"]) {
+    EXPECT_EQ(s["skipped"], true);
+    EXPECT_EQ(s["evaluations"].size(), 0u);
+  }
+  db::Store store = db::Store::open(path("s.db"));
+  EXPECT_EQ(store.sessions().size(), 2u);
+}
+
+TEST_F(TuneCli, ShardsOfAListOfShapesSplitTheList) {
+  const std::string list = path("three.txt");
+  std::ofstream(list) << "32x32x32\n64x32x32\n32x64x32\n";
+  auto r = ktune({"tune", "matmul", "--shapes", list, "--shard", "1/2", "--db", path("h.db"),
+                  "--format", "json", "--budget-evals", "2", "--min-runs", "1", "--max-runs", "1",
+                  "--finalists", "0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out);
+  ASSERT_EQ(doc["shapes"].size(), 1u);
+  EXPECT_EQ(doc["shapes"][0]["shape"], "64x32x32");
+  EXPECT_EQ(doc["shapes"][0]["session"]["shard"], nullptr) << "the whole space of the shape";
+}
+
+TEST_F(TuneCli, ABadListOfShapesNamesTheLine) {
+  const std::string list = path("bad.txt");
+  std::ofstream(list) << "32x32x32\n32xbanana\n";
+  expect_usage_error(ktune({"tune", "matmul", "--shapes", list}), "bad.txt:2:");
+  expect_usage_error(ktune({"tune", "matmul", "--shapes", path("missing.txt")}), "cannot read");
+  expect_usage_error(ktune({"tune", "matmul", "--shapes", list, "--shape", "32x32x32"}),
+                     "drop --shape");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ class MemoryRecorder final : public tuner::Recorder {
   std::vector<std::string> events;  // "begun", "evaluation <canonical>", "finalists", "ended"
   std::optional<tuner::SessionPlan> plan;
   std::vector<std::string> evaluations;  // canonical texts
+  std::vector<std::size_t> devices;      // which of the session's devices measured each
   std::vector<std::string> finalists;    // canonical texts, best first
   bool remeasured = false;
   std::optional<SessionStatus> status;
@@ -22,9 +23,11 @@ class MemoryRecorder final : public tuner::Recorder {
     events.push_back("begun");
     plan = p;
   }
-  void evaluation_recorded(const Space& space, const Config& config, const Evaluation&) override {
+  void evaluation_recorded(const Space& space, const Config& config, const Evaluation&,
+                           std::size_t device) override {
     events.push_back("evaluation " + space.canonical(config));
     evaluations.push_back(space.canonical(config));
+    devices.push_back(device);
   }
   void finalists_measured(const Space& space, std::span<const tuner::FinalistRun> runs,
                           bool fresh) override {

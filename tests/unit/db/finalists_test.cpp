@@ -98,7 +98,7 @@ TEST(Finalists, TheSessionRecorderStoresWhatTheTunerTellsIt) {
   recorder.session_begun(plan);
   for (auto [ts, ms] : {std::pair{8, 1.0}, std::pair{16, 1.01}, std::pair{32, 1.5}})
     recorder.evaluation_recorded(space, space.parse_config("TS=" + std::to_string(ts)),
-                                 test::correct(ms));
+                                 test::correct(ms), 0);
   const std::vector<tuner::FinalistRun> runs{
       {space.parse_config("TS=16"), {0.9, 0.9}, summary_of(0.9)},
       {space.parse_config("TS=8"), {0.95, 0.95}, summary_of(0.95)}};

@@ -63,6 +63,29 @@ TEST(Merge, ShardsFromTwoMachinesBecomeOneDatabase) {
   EXPECT_TRUE(check_database(into).empty());
 }
 
+// A search on several devices stored which device measured what; the merged database keeps it.
+TEST(Merge, TheDeviceOfEachMeasurementComesAlong) {
+  TempDir dir;
+  {
+    auto store = Store::open(dir / "a.db");
+    const auto id = store.begin_session(test::session_on(test::gpu(), test::matmul(64, 64, 64)));
+    for (int device : {0, 1, 1}) {
+      RecordExtras extras;
+      extras.device_index = device;
+      store.record(id, "TS=" + std::to_string(8 << device) + ",WPT=" + std::to_string(device),
+                   test::correct(1.0 + device), extras);
+    }
+  }
+  auto into = Store::open(dir / "c.db");
+  merge_databases(into, {dir / "a.db"});
+  merge_databases(into, {dir / "a.db"});  // again: nothing twice
+  EXPECT_EQ(test::count_rows(into, "SELECT COUNT(*) FROM measurement_devices"), 3);
+  EXPECT_EQ(test::count_rows(into,
+                             "SELECT COUNT(*) FROM measurement_devices d JOIN measurements m ON "
+                             "m.id = d.measurement_id WHERE d.device_index = 1"),
+            2);
+}
+
 TEST(Merge, DuplicatesAreDetectedSkippedAndCounted) {
   TempDir dir;
   tune(dir / "a.db", test::gpu(), {{"TS=8,WPT=1", 3.0}, {"TS=16,WPT=1", 2.0}});

@@ -36,11 +36,12 @@ std::int64_t scalar(const Connection& c, const std::string& sql) {
 TEST(Schema, NewDatabaseHasEveryTableViewAndSetting) {
   TempDir dir;
   auto store = Store::open(dir / "r.db");
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), 4);
   auto& c = store.connection();
-  for (const char* name : {"devices", "kernels", "problems", "problem_dims", "configurations",
-                           "config_values", "sessions", "measurements", "metrics", "finalists",
-                           "schema_migrations", "best", "results", "evaluations"}) {
+  for (const char* name :
+       {"devices", "kernels", "problems", "problem_dims", "configurations", "config_values",
+        "sessions", "measurements", "metrics", "finalists", "schema_migrations", "best", "results",
+        "evaluations", "measurement_devices"}) {
     EXPECT_EQ(scalar(c, fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE name = '{}'", name)),
               1)
         << name;
@@ -49,7 +50,7 @@ TEST(Schema, NewDatabaseHasEveryTableViewAndSetting) {
   Statement mode(c, "PRAGMA journal_mode");
   ASSERT_TRUE(mode.step());
   EXPECT_EQ(mode.text(0), "wal");
-  EXPECT_EQ(scalar(c, "SELECT version FROM schema_migrations"), 3);
+  EXPECT_EQ(scalar(c, "SELECT version FROM schema_migrations"), 4);
   EXPECT_EQ(scalar(c, "PRAGMA application_id"), Store::kApplicationId);
   // Foreign keys are enforced: a measurement needs its session.
   EXPECT_NE(error_of([&] { store.record(42, "TS=8", test::correct(1)); }).find("no session 42"),
@@ -163,7 +164,7 @@ TEST(Schema, MigratesSchema2ToRankByTheMedianAndKeepFinalists) {
   const auto path = dir / "v2.db";
   write_v2(path);
   auto store = Store::open(path);
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), 4);
   EXPECT_EQ(store.migration_backup(), path.string() + ".v2-backup");
   EXPECT_EQ(
       scalar(store.connection(), "SELECT COUNT(*) FROM measurements WHERE rank_ms = median_ms"), 2);
@@ -174,6 +175,32 @@ TEST(Schema, MigratesSchema2ToRankByTheMedianAndKeepFinalists) {
   EXPECT_EQ(best.text(0), "TS=16");
   Connection old(path.string() + ".v2-backup", Connection::Mode::read_only);
   EXPECT_EQ(scalar(old, "PRAGMA user_version"), 2);
+}
+
+// Schema 4 only adds tables: a schema 3 database gains them, keeps everything, and needs no
+// backup.
+TEST(Schema, MigratesSchema3ByAddingTheDevicesOfMeasurements) {
+  TempDir dir;
+  const auto path = dir / "v3.db";
+  {
+    Connection c(path.string());
+    c.execute(schema_sql(3));
+    c.execute(
+        fmt::format("PRAGMA application_id = {}; PRAGMA user_version = 3", Store::kApplicationId));
+  }
+  auto store = Store::open(path);
+  EXPECT_EQ(store.schema_version(), 4);
+  EXPECT_EQ(store.migration_backup(), "");
+  auto& c = store.connection();
+  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'measurement_devices'"), 1);
+  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = 4"), 1);
+  const auto session = store.begin_session(test::session_on(test::gpu(), test::matmul(8, 8, 8)));
+  RecordExtras on_device_2;
+  on_device_2.device_index = 2;
+  store.record(session, "TS=8", test::correct(1), on_device_2);
+  store.record(session, "TS=16", test::correct(2));
+  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM measurement_devices WHERE device_index = 2"), 1);
+  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM measurement_devices"), 1);
 }
 
 TEST(Schema, MigratesSchema1AfterABackupAndKeepsEverything) {
@@ -279,11 +306,11 @@ TEST(Schema, NewerSchemaIsAClearErrorEvenReadOnly) {
   TempDir dir;
   {
     Connection c((dir / "new.db").string());
-    c.execute("CREATE TABLE future (x); PRAGMA user_version = 4");
+    c.execute("CREATE TABLE future (x); PRAGMA user_version = 5");
   }
   for (auto access : {Store::Access::read_write, Store::Access::read_only}) {
     const auto why = error_of([&] { Store::open_existing(dir / "new.db", access); });
-    EXPECT_NE(why.find("newer ktune (schema 4; this ktune reads up to 3)"), std::string::npos)
+    EXPECT_NE(why.find("newer ktune (schema 5; this ktune reads up to 4)"), std::string::npos)
         << why;
   }
 }
