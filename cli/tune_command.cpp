@@ -15,6 +15,7 @@
 
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
+#include "cli/pause_point.hpp"
 #include "cli/tune_report.hpp"
 #include "cli/tune_resume.hpp"
 #include "cli/tune_target.hpp"
@@ -259,7 +260,8 @@ int run_tune(const std::vector<std::string>& args) {
   tuner::SessionOptions session_options;
   session_options.evaluate_default_first = !target.replay();
   session_options.simulated_time = target.replay();
-  tuner::Session session(target.space, *target.evaluator, *strategy, &recorder, session_options);
+  PausePoint paused(recorder);
+  tuner::Session session(target.space, *target.evaluator, *strategy, &paused, session_options);
   if (resumed) session.resume(stored_evaluations(store, *resumed, target));
 
   std::signal(SIGINT, on_interrupt);
@@ -287,7 +289,7 @@ int run_tune(const std::vector<std::string>& args) {
       std::cerr << "re-measuring the finalists..." << std::flush;
   };
   const auto tuning = tuner::tune(plan_of(o, target, budget, valid.size(), args), session,
-                                  *target.evaluator, o.finalists, &recorder, hooks);
+                                  *target.evaluator, o.finalists, &paused, hooks);
   if (live) std::cerr << "\r\033[K";
 
   const Report report{
