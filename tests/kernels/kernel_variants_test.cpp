@@ -4,6 +4,7 @@
 // stride 2, padding 0 and 3, dilation 2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -103,6 +104,33 @@ std::vector<std::pair<std::size_t, int>> all_shards() {
     for (int s = 0; s < cases()[c].shards; ++s)
       list.emplace_back(c, s);
   return list;
+}
+
+// The matmul space's shared-memory constraint counts what the compiled kernel really allocates:
+// the bytes the OpenCL compiler reports for each kernel's __local tiles equal the constraint's
+// left-hand side, so no configuration the constraint admits overflows a small device.
+TEST(MatmulSharedMemory, TheConstraintCountsWhatTheCompiledKernelAllocates) {
+  auto device = open_opencl_device();
+  ASSERT_TRUE(device);
+  const auto& family = kernels::find_family("matmul");
+  DeviceInfo small = device->info();
+  small.max_threads_per_block = 256;
+  small.shared_memory_per_block = 8192;
+  const auto space = family.space(family.parse_shape("64x64x64"), small);
+  auto sample = kernels::covering_sample(space, 6, 3);
+  sample.resize(std::min<std::size_t>(sample.size(), 6));
+  int staged = 0;
+  for (const auto& c : sample) {
+    auto v = [&](const char* name) { return space.value(c, name); };
+    const auto counted = 4 * (v("DB") + 1) *
+                         (v("SA") * v("BK") * (v("BM") + v("PAD")) + v("SB") * v("BK") * v("BN"));
+    const auto program = device->compile(family.plan(space, c).source);
+    ASSERT_TRUE(program->resources.shared_bytes) << space.canonical(c);
+    EXPECT_EQ(*program->resources.shared_bytes, counted) << space.canonical(c);
+    EXPECT_LE(*program->resources.shared_bytes, 8192) << space.canonical(c);
+    staged += counted > 0;
+  }
+  EXPECT_GT(staged, 0) << "the sample stages nothing through shared memory";
 }
 
 INSTANTIATE_TEST_SUITE_P(Sample, KernelVariants, ::testing::ValuesIn(all_shards()),
