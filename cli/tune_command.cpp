@@ -17,6 +17,7 @@
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "cli/kernel_evaluation.hpp"
+#include "cli/pause_point.hpp"
 #include "cli/shape_list.hpp"
 #include "cli/tune_report.hpp"
 #include "cli/tune_resume.hpp"
@@ -342,7 +343,8 @@ int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::str
   session_options.evaluate_default_first = !target.replay();
   session_options.simulated_time = target.replay();
   if (list && !resumed) session_options.warm_start = warm_start_of(store, target);
-  tuner::Session session(target.space, target.evaluators(), *strategy, &recorder, session_options);
+  PausePoint paused(recorder);
+  tuner::Session session(target.space, target.evaluators(), *strategy, &paused, session_options);
   if (resumed) session.resume(stored_evaluations(store, *resumed, target));
 
   std::signal(SIGINT, on_interrupt);
@@ -371,7 +373,7 @@ int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::str
   auto plan = plan_of(o, target, budget, valid.size(), args);
   if (!session_options.warm_start.empty())
     plan.settings["warm_start"] = target.space.canonical(session_options.warm_start.front());
-  const auto tuning = tuner::tune(plan, session, *target.evaluator, o.finalists, &recorder, hooks);
+  const auto tuning = tuner::tune(plan, session, *target.evaluator, o.finalists, &paused, hooks);
   if (live) std::cerr << "\r\033[K";
 
   const Report report{

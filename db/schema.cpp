@@ -123,6 +123,8 @@ void Store::prepare_schema() {
   if (version < 0)
     throw Error(fmt::format("'{}' is not a ktune database (schema version {})", c.path(), version));
   c.execute("PRAGMA foreign_keys = ON");
+  // Set, not left to how SQLite was built: a committed evaluation survives power loss.
+  c.execute("PRAGMA synchronous = FULL");
   // 32 MiB of page cache (SQLite's default is 2 MiB): lookups in a large database stay in it.
   c.execute("PRAGMA cache_size = -32768");
   const bool writable = !c.read_only();

@@ -24,9 +24,14 @@ struct Workload {
 };
 
 // The expected output, computed independently on the CPU in double precision.
+// Each element is checked against its own bound (kernels/verify.hpp), scaled by `magnitudes`.
 struct Reference {
   std::vector<double> values;
-  double tolerance = 0;  // largest relative L2 error accepted for fp32 arithmetic
+  // Per element, the sum of the absolute values of the terms it adds up (for a product,
+  // sum_k |alpha a_ik b_kj| + |beta c_ij|): the scale of that element's rounding error.
+  std::vector<double> magnitudes;
+  double reduction_length = 1;  // terms each element sums
+  double tolerance = 0;         // largest relative L2 error accepted for fp32 arithmetic
 };
 
 class Family {

@@ -194,6 +194,20 @@ class Conv2dFamily final : public Family {
                   static_cast<int>(sh.reduction()), cols.data(), static_cast<int>(pq), 0.0,
                   ref.values.data() + n * sh.k * pq, static_cast<int>(pq));
     }
+    // The magnitudes: the same convolution of |input| with |filters|, in fp32 (no cancellation).
+    const auto abs_input = absolute_values(w.buffers[0]),
+               abs_filters = absolute_values(w.buffers[1]);
+    std::vector<float> abs_cols(cols.size()), magnitudes(ref.values.size());
+    for (std::int64_t n = 0; n < sh.n; ++n) {
+      im2col<float, float>(sh, std::span<const float>(abs_input).subspan(n * image, image),
+                           abs_cols);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(sh.k),
+                  static_cast<int>(pq), static_cast<int>(sh.reduction()), 1.0f, abs_filters.data(),
+                  static_cast<int>(sh.reduction()), abs_cols.data(), static_cast<int>(pq), 0.0f,
+                  magnitudes.data() + n * sh.k * pq, static_cast<int>(pq));
+    }
+    ref.magnitudes.assign(magnitudes.begin(), magnitudes.end());
+    ref.reduction_length = static_cast<double>(sh.reduction());
     ref.tolerance = fp32_tolerance(static_cast<double>(sh.reduction()));
     return ref;
   }

@@ -223,5 +223,60 @@ TEST_F(Export, BadRequestsAreClearErrors) {
       << one.out;
 }
 
+TEST_F(Export, AStoredConfigurationThisDeviceCannotRunIsNotChosen) {
+  // GPU S has sm_90 like GPU A but fits only 128 threads in a block. Its fastest result at 256^3
+  // was stored with a configuration that needs more (an older ktune, another driver's limits):
+  // the header's constraint check must pass over it, as the runtime's re-check does.
+  DeviceInfo small = gpu("GPU S", "sm_90");
+  small.max_threads_per_block = 128;
+  small.max_block_dim[0] = small.max_block_dim[1] = 128;
+  const auto& family = kernels::find_family("matmul");
+  const Problem p256 = family.parse_shape("256x256x256"), p512 = family.parse_shape("512x512x512");
+  const auto big_space = family.space(p256, gpu("GPU A", "sm_90"));
+  const auto small_256 = family.space(p256, small), small_512 = family.space(p512, small);
+  std::string too_big, fits;
+  for (const auto& c : big_space.enumerate()) {
+    const auto text = big_space.canonical(c);
+    if (too_big.empty() && small_256.violation(small_256.parse_config(text))) too_big = text;
+    if (fits.empty() && !small_512.violation(small_512.parse_config(text)) &&
+        !small_256.violation(small_256.parse_config(text)))
+      fits = text;
+  }
+  ASSERT_FALSE(too_big.empty());
+  ASSERT_FALSE(fits.empty());
+  {
+    auto store = db::Store::open(db_path_);
+    auto record = [&](const Problem& problem, const std::string& config, double ms) {
+      const auto id = store.begin_session({"matmul", problem, small, "test", 1, "test"});
+      Evaluation e;
+      e.outcome = Outcome::correct;
+      e.samples_ms = {ms, ms, ms};
+      e.time = summarize(e.samples_ms);
+      store.record(id, config, e);
+      store.end_session(id, SessionStatus::completed);
+    };
+    record(p256, too_big, 0.1);
+    record(p512, fits, 0.9);
+  }
+  // The generated header, compiled and asked for 256^3 on GPU S.
+  const auto store = db::Store::open_existing(db_path_, db::Store::Access::read_only);
+  const auto table = runtime::collect_tuned(store, "matmul", {}, {});
+  ASSERT_EQ(table.entries.size(), 2u);  // the entry it must not choose is in the table
+  package::export_package(table, family, dir_ / "package");
+  std::ofstream(dir_ / "check.cpp")
+      << "#include \"ktune_tuned/matmul.hpp\"\n#include <cstdio>\nint main() {\n"
+         "  auto c = ktune_tuned::matmul::choose({\"cuda\", \"GPU S\", \"sm_90\"}, "
+         "{256, 256, 256});\n"
+         "  std::printf(\"%s %s\\n\", ktune_tuned::to_string(c.rule), c.config->text);\n"
+         "  return 0;\n}\n";
+  const auto built = test::run_command(
+      KTUNE_CXX, {"-std=c++17", "-Werror", "-I", (dir_ / "package/include").string(),
+                  (dir_ / "check.cpp").string(), "-o", (dir_ / "check").string()});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  const auto ran = test::run_command((dir_ / "check").string(), {});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, fmt::format("nearest_shape {}\n", fits));
+}
+
 }  // namespace
 }  // namespace ktune

@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "kernels/family.hpp"
 #include "run_command.hpp"
 
 namespace ktune::test {
@@ -49,6 +51,24 @@ TEST(BaselineCli, Conv2dTimesEveryMethodFastestFirst) {
   EXPECT_NE(r.out.find("im2col_sgemm"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("GFLOP/s"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("best: "), std::string::npos) << r.out;
+
+  args.insert(args.end(), {"--format", "json"});
+  const auto j = ktune(args);
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const auto doc = nlohmann::json::parse(j.out);
+  const auto& results = doc["results"];
+  std::set<std::string> methods;
+  for (const auto& m : results)
+    methods.insert(m["method"].get<std::string>());
+  std::set<std::string> expected{"im2col_sgemm"};
+  for (const auto& m : kernels::find_family("conv2d").baseline_methods())
+    expected.insert(m);
+  EXPECT_EQ(methods, expected) << "every method timed";
+  for (std::size_t i = 1; i < results.size(); ++i)
+    EXPECT_LE(results[i - 1]["time"]["median_ms"].get<double>(),
+              results[i]["time"]["median_ms"].get<double>())
+        << "not fastest first: " << results.dump();
+  EXPECT_EQ(doc["best"]["method"], results[0]["method"]);
 }
 
 TEST(BaselineCli, BadInputIsAOneLineUsageError) {

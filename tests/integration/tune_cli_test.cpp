@@ -250,19 +250,46 @@ pid_t start(const std::vector<std::string>& args, const std::map<std::string, st
   return pid;
 }
 
-// Waits until the database holds at least `count` evaluations of session 1.
-bool wait_for_evaluations(const std::string& db, std::int64_t count) {
-  for (int i = 0; i < 600; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (!fs::exists(db)) continue;
-    try {
-      db::Store store = db::Store::open(db);
-      if (!store.sessions().empty() && store.count_evaluations(1) >= count) return true;
-    } catch (const std::exception&) {
-      // Not created completely yet.
-    }
+// Kills and reaps a child still running when the test ends, whichever way it ends.
+class Reaper {
+ public:
+  explicit Reaper(pid_t pid) : pid_(pid) {}
+  Reaper(const Reaper&) = delete;
+  Reaper& operator=(const Reaper&) = delete;
+  ~Reaper() { kill_and_reap(); }
+  int signal(int sig) const { return ::kill(pid_, sig); }
+  // SIGKILL, then the exit status (0 when already reaped).
+  int kill_and_reap() {
+    int status = 0;
+    if (pid_ <= 0) return status;
+    ::kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    pid_ = 0;
+    return status;
   }
-  return false;
+  // Waits for the child to stop or end (at most `seconds`); false if it did neither.
+  bool wait(int& status, int options, int seconds) {
+    for (int i = 0; i < seconds * 100; ++i) {
+      const pid_t r = waitpid(pid_, &status, WNOHANG | options);
+      if (r == pid_) {
+        if (!WIFSTOPPED(status)) pid_ = 0;  // reaped
+        return true;
+      }
+      if (r < 0) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
+ private:
+  pid_t pid_;
+};
+
+// ktune, paused by itself (cli/pause_point.hpp) once it has stored this many evaluations.
+std::map<std::string, std::string> paused_after(std::map<std::string, std::string> env,
+                                                int evaluations) {
+  env["KTUNE_PAUSE_AFTER_EVALUATIONS"] = std::to_string(evaluations);
+  return env;
 }
 
 TEST_F(TuneCli, KillNineMidSessionThenResumeMeasuresNothingTwice) {
@@ -272,13 +299,17 @@ TEST_F(TuneCli, KillNineMidSessionThenResumeMeasuresNothingTwice) {
                                         "--format", "json",          "--budget-evals",
                                         "120",      "--budget-time", "1e6"};
   auto args = common;
-  args.insert(args.end(), {"--db", path("k.db"), "--replay-pace", "0.02"});  // ~50 ms each
-  const pid_t pid = start(args, env());
-  ASSERT_TRUE(wait_for_evaluations(path("k.db"), 15));
-  ::kill(pid, SIGKILL);
+  args.insert(args.end(), {"--db", path("k.db")});
+  Reaper child(start(args, paused_after(env(), 15)));
   int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the session finished before it was killed";
+  ASSERT_TRUE(child.wait(status, WUNTRACED, 120)) << "ktune never paused";
+  ASSERT_TRUE(WIFSTOPPED(status)) << "ktune ended before its pause point: " << status;
+  {
+    db::Store store = db::Store::open(path("k.db"));
+    EXPECT_EQ(store.count_evaluations(1), 15);
+  }
+  // Killed while stopped, between two evaluations.
+  ASSERT_TRUE(WIFSIGNALED(child.kill_and_reap()));
 
   std::int64_t stored = 0;
   {
@@ -287,8 +318,7 @@ TEST_F(TuneCli, KillNineMidSessionThenResumeMeasuresNothingTwice) {
     EXPECT_EQ(store.sessions()[0].status, SessionStatus::running);
     stored = store.count_evaluations(1);
   }
-  EXPECT_GE(stored, 15);
-  EXPECT_LT(stored, 120);
+  EXPECT_EQ(stored, 15);
 
   auto resume_args = common;
   resume_args.insert(resume_args.end(), {"--db", path("k.db"), "--resume"});
@@ -308,14 +338,17 @@ TEST_F(TuneCli, KillNineMidSessionThenResumeMeasuresNothingTwice) {
 
 TEST_F(TuneCli, CtrlCStopsCleanlyAndResumes) {
   const std::string dataset = (kDatasets / "convolution_A4000.json.gz").string();
-  const pid_t pid = start({"tune", "--dataset", dataset, "--db", path("c.db"), "--budget-evals",
-                           "120", "--budget-time", "1e6", "--replay-pace", "0.02"},
-                          env());
-  ASSERT_TRUE(wait_for_evaluations(path("c.db"), 10));
-  ::kill(pid, SIGINT);
+  Reaper child(start({"tune", "--dataset", dataset, "--db", path("c.db"), "--budget-evals", "120",
+                      "--budget-time", "1e6"},
+                     paused_after(env(), 10)));
   int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_TRUE(child.wait(status, WUNTRACED, 120)) << "ktune never paused";
+  ASSERT_TRUE(WIFSTOPPED(status)) << "ktune ended before its pause point: " << status;
+  // Ctrl-C while paused after the 10th evaluation: it takes effect when ktune continues.
+  ASSERT_EQ(child.signal(SIGINT), 0);
+  ASSERT_EQ(child.signal(SIGCONT), 0);
+  ASSERT_TRUE(child.wait(status, 0, 120)) << "ktune did not stop after Ctrl-C";
+  ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 130);
   std::int64_t stored = 0;
   {
@@ -323,6 +356,7 @@ TEST_F(TuneCli, CtrlCStopsCleanlyAndResumes) {
     EXPECT_EQ(store.sessions()[0].status, SessionStatus::interrupted);
     stored = store.count_evaluations(1);
   }
+  EXPECT_EQ(stored, 10);  // the evaluation under way when it was interrupted, and none after
   auto resumed = ktune({"tune", "--dataset", dataset, "--db", path("c.db"), "--budget-evals", "120",
                         "--budget-time", "1e6", "--resume", "--format", "json"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
@@ -400,7 +434,7 @@ TEST_F(TuneCli, HelpNamesTheDefaultBudgetAndTheStrategies) {
 TEST_F(TuneCli, KernelTuningReMeasuresTheFinalistsInterleaved) {
   auto r = ktune({"tune", "matmul", "--shape", "32x32x32", "--db", path("m.db"), "--format", "json",
                   "--budget-evals", "5", "--min-runs", "2", "--max-runs", "3", "--finalist-rounds",
-                  "2"});
+                  "2", "--timeout", "600000"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;
   const auto doc = json::parse(r.out);
@@ -412,14 +446,16 @@ TEST_F(TuneCli, KernelTuningReMeasuresTheFinalistsInterleaved) {
   std::size_t correct = 0;
   for (const auto& e : doc["evaluations"])
     correct += e["outcome"] == "correct";
-  if (correct >= 2) {
-    const auto& verdict = best["verdict"];
-    EXPECT_EQ(verdict["remeasured"], true);
-    ASSERT_GE(verdict["finalists"].size(), 2u);
-    EXPECT_EQ(verdict["finalists"][0]["time"]["runs"], 6) << "2 rounds of 3 runs";
-    EXPECT_TRUE(verdict["p_value_vs_runner_up"].is_number());
-    EXPECT_FALSE(verdict["note"].get<std::string>().empty());
-  }
+  // Every matmul variant is correct on PoCL: there are finalists to re-measure. (The timeout is
+  // lifted: PoCL's first launch of a variant can take over the default 10 s on a loaded machine.)
+  ASSERT_EQ(correct, 5u) << r.out;
+  const auto& verdict = best["verdict"];
+  EXPECT_EQ(verdict["remeasured"], true);
+  ASSERT_EQ(verdict["finalists"].size(), 3u);
+  for (const auto& f : verdict["finalists"])
+    EXPECT_EQ(f["time"]["runs"], 6) << "2 rounds of 3 runs";
+  EXPECT_TRUE(verdict["p_value_vs_runner_up"].is_number());
+  EXPECT_FALSE(verdict["note"].get<std::string>().empty());
   EXPECT_TRUE(best["speedup_over_default"].is_number());
 }
 

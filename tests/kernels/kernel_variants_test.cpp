@@ -4,6 +4,7 @@
 // stride 2, padding 0 and 3, dilation 2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -103,6 +104,40 @@ std::vector<std::pair<std::size_t, int>> all_shards() {
     for (int s = 0; s < cases()[c].shards; ++s)
       list.emplace_back(c, s);
   return list;
+}
+
+// The matmul space's shared-memory constraint counts what the compiled kernel really allocates:
+// with the device's shared memory set to the bytes the OpenCL compiler reports for a kernel's
+// __local tiles the configuration is admitted, and with one byte less it is not.
+TEST(MatmulSharedMemory, TheConstraintCountsWhatTheCompiledKernelAllocates) {
+  auto device = open_opencl_device();
+  ASSERT_TRUE(device);
+  const auto& family = kernels::find_family("matmul");
+  const Problem problem = family.parse_shape("64x64x64");
+  auto space_with_shared = [&](std::uint64_t bytes) {
+    DeviceInfo d = device->info();
+    d.max_threads_per_block = 256;
+    d.shared_memory_per_block = bytes;
+    return family.space(problem, d);
+  };
+  const auto space = space_with_shared(8192);
+  auto sample = kernels::covering_sample(space, 6, 3);
+  sample.resize(std::min<std::size_t>(sample.size(), 6));
+  int staged = 0;
+  for (const auto& c : sample) {
+    const auto text = space.canonical(c);
+    const auto program = device->compile(family.plan(space, c).source);
+    ASSERT_TRUE(program->resources.shared_bytes) << text;
+    const auto bytes = static_cast<std::uint64_t>(*program->resources.shared_bytes);
+    EXPECT_LE(bytes, 8192u) << text;
+    if (bytes == 0) continue;
+    ++staged;
+    const auto exact = space_with_shared(bytes), short_by_one = space_with_shared(bytes - 1);
+    EXPECT_FALSE(exact.violation(exact.parse_config(text))) << text << " needs " << bytes;
+    EXPECT_TRUE(short_by_one.violation(short_by_one.parse_config(text)))
+        << text << " needs " << bytes << " bytes, the constraint counts fewer";
+  }
+  EXPECT_GT(staged, 0) << "the sample stages nothing through shared memory";
 }
 
 INSTANTIATE_TEST_SUITE_P(Sample, KernelVariants, ::testing::ValuesIn(all_shards()),

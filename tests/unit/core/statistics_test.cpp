@@ -55,8 +55,17 @@ TEST(Summarize, RobustStatisticsOfSamples) {
   EXPECT_DOUBLE_EQ(s.min, 1);
   EXPECT_DOUBLE_EQ(s.max, 100);
   EXPECT_NEAR(s.mean, 115.0 / 6, 1e-12);
-  EXPECT_LE(s.ci_low, s.median);
-  EXPECT_GE(s.ci_high, s.median);
+  // Six samples: the interval is the whole range (x_(1), x_(6)).
+  EXPECT_DOUBLE_EQ(s.ci_low, 1);
+  EXPECT_DOUBLE_EQ(s.ci_high, 100);
+  // Twenty samples 1..20 (shuffled): the interval is (x_(6), x_(15)), the published bounds.
+  std::vector<double> twenty;
+  for (int i = 0; i < 20; ++i)
+    twenty.push_back(static_cast<double>((i * 7) % 20 + 1));
+  const auto t = summarize(twenty);
+  EXPECT_DOUBLE_EQ(t.median, 10.5);
+  EXPECT_DOUBLE_EQ(t.ci_low, 6);
+  EXPECT_DOUBLE_EQ(t.ci_high, 15);
 }
 
 TEST(Summarize, EmptyHasInfiniteRelativeWidth) {
@@ -65,11 +74,19 @@ TEST(Summarize, EmptyHasInfiniteRelativeWidth) {
   EXPECT_TRUE(std::isinf(s.relative_ci_width()));
 }
 
-TEST(Summarize, RelativeWidthShrinksWithMoreEqualSamples) {
-  std::vector<double> samples;
-  for (int i = 0; i < 40; ++i)
-    samples.push_back(10.0 + (i % 5) * 0.01);
-  EXPECT_LT(summarize(samples).relative_ci_width(), 0.01);
+TEST(Summarize, RelativeWidthShrinksWithMoreSamplesOfOneDistribution) {
+  // Evenly spread quantiles of one distribution (10 + 9 * u, u uniform in (0, 1)): with n samples
+  // the width is 9 * (high - low) / n over the median 14.5.
+  auto width_at = [](int n) {
+    std::vector<double> samples;
+    for (int i = 0; i < n; ++i)
+      samples.push_back(10.0 + 9.0 * (i + 0.5) / n);
+    return summarize(samples).relative_ci_width();
+  };
+  const double w20 = width_at(20), w200 = width_at(200);
+  EXPECT_NEAR(w20, 9.0 * (14 - 5) / 20 / 14.5, 1e-12);
+  EXPECT_LT(w200, w20 / 2.5);  // about 1/sqrt(10) of it
+  EXPECT_GT(w200, w20 / 4.5);
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
 // Crash safety and concurrency with real processes: a writer killed with SIGKILL loses no
 // committed evaluation; two writers at once lose nothing.
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include <memory>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -97,23 +101,68 @@ TEST(Crash, KilledWriterLosesNoCommittedEvaluation) {
   EXPECT_EQ(store.count_evaluations(next), 1);
 }
 
+// Reads one byte from `fd`, waiting at most `ms`; false on timeout or end of file.
+bool read_byte(int fd, int ms) {
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, ms) <= 0) return false;
+  char c;
+  return read(fd, &c, 1) == 1;
+}
+
 TEST(Crash, TwoWritersAtOnceLoseNothing) {
   TempDir dir;
   const auto path = dir / "r.db";
   { Store::open(path); }
   constexpr int kEvaluations = 60;
+  // The writers meet at a barrier with their sessions begun, while a third connection holds the
+  // write lock: both are then waiting for it at once, and the overlap is certain, not hoped for.
+  int ready[2], go[2], progress[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(go), 0);
+  ASSERT_EQ(pipe(progress), 0);
   std::vector<pid_t> writers;
+  std::vector<std::unique_ptr<Reaper>> reapers;
   for (int w = 0; w < 2; ++w) {
     writers.push_back(spawn([&, w] {
+      close(ready[0]);
+      close(go[1]);
+      close(progress[0]);
       auto store = Store::open(path);
       auto record = test::session_on(test::gpu(), test::matmul(64, 64, 64));
       record.seed = static_cast<std::uint64_t>(w);
       const auto id = store.begin_session(record);
-      for (int i = 0; i < kEvaluations; ++i)  // the same configurations: shared rows
+      if (write(ready[1], "r", 1) != 1) throw std::runtime_error("ready");
+      char c;
+      if (read(go[0], &c, 1) != 1) throw std::runtime_error("go");
+      for (int i = 0; i < kEvaluations; ++i) {  // the same configurations: shared rows
         store.record(id, fmt::format("TS={},WPT=1", i), test::correct(1.0 + w));
+        if (write(progress[1], "p", 1) != 1) throw std::runtime_error("progress");
+      }
       store.end_session(id, SessionStatus::completed);
     }));
+    ASSERT_GT(writers.back(), 0);
+    reapers.push_back(std::make_unique<Reaper>(writers.back()));
   }
+  close(ready[1]);
+  close(go[0]);
+  close(progress[1]);
+  for (int w = 0; w < 2; ++w)
+    ASSERT_TRUE(read_byte(ready[0], 60'000)) << "writer " << w << " never reached the barrier";
+  {
+    Connection holder(path.string(), Connection::Mode::read_write);
+    holder.execute("BEGIN IMMEDIATE");
+    ASSERT_EQ(write(go[1], "gg", 2), 2);
+    // Neither writer can commit while the lock is held: they wait (the busy timeout), not fail.
+    EXPECT_FALSE(read_byte(progress[0], 500)) << "a writer committed under another's lock";
+    holder.execute("COMMIT");
+  }
+  int committed = 0;
+  while (read_byte(progress[0], 60'000))
+    ++committed;
+  close(ready[0]);
+  close(go[1]);
+  close(progress[0]);
+  EXPECT_EQ(committed, 2 * kEvaluations);
   for (auto pid : writers) {
     int status = 0;
     waitpid(pid, &status, 0);

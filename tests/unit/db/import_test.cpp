@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 #include "db/lookup.hpp"
 #include "db/queries.hpp"
@@ -121,6 +123,30 @@ TEST(Import, T4FileNeedsItsDeviceNamed) {
             (std::map<std::string, std::int64_t>{
                 {"correct", 4201}, {"launch_error", 155}, {"compile_error", 6}}));
   EXPECT_EQ(find_devices(store, "arch=sm_80").size(), 1u);
+}
+
+TEST(Import, AnImportFailingHalfwayLeavesNothing) {
+  test::TempDir dir;
+  const auto dataset = profiles::replay::read_dataset(kDatasets / "convolution_A4000.json.gz");
+  ASSERT_GT(dataset.entries.size(), 100u);
+  const auto path = dir / "r.db";
+  {
+    auto store = Store::open(path);
+    // The disk fills up at the 100th measurement.
+    store.connection().execute(
+        "CREATE TRIGGER disk_full BEFORE INSERT ON measurements WHEN NEW.seq = 100 "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    EXPECT_THROW(store.import_dataset(dataset, {}), std::exception);
+  }
+  auto store = Store::open(path);
+  for (const char* table : {"sessions", "measurements", "configurations", "config_values",
+                            "metrics", "problems", "kernels", "devices"})
+    EXPECT_EQ(test::count_rows(store, fmt::format("SELECT COUNT(*) FROM {}", table)), 0) << table;
+  // Once the disk has room again, the same file imports whole.
+  store.connection().execute("DROP TRIGGER disk_full");
+  const auto s = store.import_dataset(dataset, {});
+  EXPECT_FALSE(s.already_imported);
+  EXPECT_EQ(s.measurements, dataset.entries.size());
 }
 
 TEST(Import, TheSameFileTwiceIsStoredOnce) {

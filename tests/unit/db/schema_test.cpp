@@ -58,6 +58,21 @@ TEST(Schema, NewDatabaseHasEveryTableViewAndSetting) {
   EXPECT_THROW(c.execute("INSERT INTO problem_dims VALUES (99, 0, 'm', 1)"), Error);
 }
 
+TEST(Schema, EveryConnectionCommitsDurablyAndWaitsForOtherWriters) {
+  // docs/DATABASE.md: commits survive power loss (synchronous = FULL, 2) and a writer waits up to
+  // 60 s for another one's lock.
+  TempDir dir;
+  { Store::open(dir / "r.db"); }
+  for (auto access : {Store::Access::read_write, Store::Access::read_only}) {
+    auto store = Store::open_existing(dir / "r.db", access);
+    EXPECT_EQ(scalar(store.connection(), "PRAGMA synchronous"), 2);
+    EXPECT_EQ(scalar(store.connection(), "PRAGMA busy_timeout"), 60'000);
+  }
+  auto created = Store::open(dir / "other.db");
+  EXPECT_EQ(scalar(created.connection(), "PRAGMA synchronous"), 2);
+  EXPECT_EQ(scalar(created.connection(), "PRAGMA busy_timeout"), 60'000);
+}
+
 TEST(Schema, OpeningTwiceChangesNothing) {
   TempDir dir;
   { auto store = Store::open(dir / "r.db"); }

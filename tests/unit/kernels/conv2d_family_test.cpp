@@ -82,7 +82,7 @@ TEST(Conv2dShape, AFilterFillingThePaddedInputIsAccepted) {
 }
 
 // The reference against the definition, summed in the obvious order.
-std::vector<double> naive_conv(const ConvShape& sh, const Workload& w) {
+std::vector<double> naive_conv(const ConvShape& sh, const Workload& w, bool absolute = false) {
   std::vector<double> y(static_cast<std::size_t>(sh.output_elements()));
   const auto& x = w.buffers[0];
   const auto& f = w.buffers[1];
@@ -98,9 +98,11 @@ std::vector<double> naive_conv(const ConvShape& sh, const Workload& w) {
                 const auto iy = p * sh.stride - sh.pad + r * sh.dil;
                 const auto ix = q * sh.stride - sh.pad + s * sh.dil;
                 if (iy < 0 || iy >= sh.h || ix < 0 || ix >= sh.w) continue;
-                sum += static_cast<double>(
-                           f[static_cast<std::size_t>(((k * sh.c + c) * sh.r + r) * sh.s + s)]) *
-                       x[static_cast<std::size_t>(((n * sh.c + c) * sh.h + iy) * sh.w + ix)];
+                const double product =
+                    static_cast<double>(
+                        f[static_cast<std::size_t>(((k * sh.c + c) * sh.r + r) * sh.s + s)]) *
+                    x[static_cast<std::size_t>(((n * sh.c + c) * sh.h + iy) * sh.w + ix)];
+                sum += absolute ? std::abs(product) : product;
               }
           y[o] = sum;
         }
@@ -120,6 +122,12 @@ TEST(Conv2dFamily, ReferenceMatchesTheDefinition) {
     for (std::size_t i = 0; i < expected.size(); ++i)
       ASSERT_NEAR(ref.values[i], expected[i], 1e-12) << text << " at " << i;
     EXPECT_GT(ref.tolerance, 0);
+    // The magnitudes sum the absolute products (in fp32: a relative error of a few ulps).
+    const auto magnitudes = naive_conv(ConvShape::of(p), w, true);
+    ASSERT_EQ(ref.magnitudes.size(), magnitudes.size()) << text;
+    for (std::size_t i = 0; i < magnitudes.size(); ++i)
+      ASSERT_NEAR(ref.magnitudes[i], magnitudes[i], 1e-5 * magnitudes[i]) << text << " at " << i;
+    EXPECT_EQ(ref.reduction_length, static_cast<double>(ConvShape::of(p).reduction()));
   }
 }
 

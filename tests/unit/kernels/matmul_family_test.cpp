@@ -142,6 +142,19 @@ TEST(MatmulFamily, ReferenceIsExactForSmallIntegers) {
   EXPECT_EQ(matmul().reference(acc, w).values, (std::vector<double>{119, 222, 343, 450}));
 }
 
+TEST(MatmulFamily, MagnitudesSumTheAbsoluteProducts) {
+  Workload w;
+  w.buffers = {{1, -2, 3, 4}, {5, 6, -7, 8}, {100, -200, 300, 400}};
+  w.output = 2;
+  const auto ref = matmul().reference(matmul().parse_shape("2x2x2"), w);
+  EXPECT_EQ(ref.values, (std::vector<double>{19, -10, -13, 50}));
+  EXPECT_EQ(ref.magnitudes, (std::vector<double>{19, 22, 43, 50}));
+  EXPECT_EQ(ref.reduction_length, 2);
+  // beta = 1 adds |c|.
+  const auto acc = matmul().reference(matmul().parse_shape("2x2x2,beta=1"), w);
+  EXPECT_EQ(acc.magnitudes, (std::vector<double>{119, 222, 343, 450}));
+}
+
 TEST(MatmulFamily, ToleranceGrowsWithTheReductionLength) {
   const auto short_k = matmul().reference(matmul().parse_shape("1x1x1"),
                                           matmul().workload(matmul().parse_shape("1x1x1"), 1));

@@ -33,6 +33,19 @@ TEST(PruneRules, ParsesEveryForm) {
   EXPECT_TRUE(rules.reason(resources(64, 8, 0, 0.5)));
   EXPECT_TRUE(rules.reason(resources(200, 0, 0, 0.5)));
   EXPECT_TRUE(rules.reason(resources(64, 0, 0, 0.125)));
+  // stack> and shared> decide on their own: a stack frame without spills, a large shared block.
+  auto stack_only = resources(64, 0, 0, 0.5);
+  stack_only.stack_bytes = 16;
+  auto big_shared = resources(64, 0, 0, 0.5);
+  big_shared.shared_bytes = 40001;
+  EXPECT_EQ(rules.reason(stack_only).value_or(""), "pruned by 'stack>0': 16 bytes stack frame");
+  EXPECT_EQ(rules.reason(big_shared).value_or(""),
+            "pruned by 'shared>40000': 40001 bytes of static shared memory");
+  const auto shared_rule = PruneRules::parse("shared>40000");
+  EXPECT_TRUE(shared_rule.reason(big_shared));
+  big_shared.shared_bytes = 40000;
+  EXPECT_FALSE(shared_rule.reason(big_shared));  // the bound itself is kept
+  EXPECT_FALSE(PruneRules::parse("stack>16").reason(stack_only));
 }
 
 TEST(PruneRules, ReasonNamesTheRuleAndTheFigures) {
@@ -124,7 +137,6 @@ TEST(Prune, RunnerRecordsPrunedVariantsWithoutRunningThem) {
   ASSERT_FALSE(big.empty());
   ASSERT_FALSE(small.empty());
   KernelEvaluator evaluator(family, problem, space, device, quick("occupancy<0.25"));
-  int pruned = 0, correct = 0;
   for (const auto& config : big) {
     const int runs_before = device.runs;
     const auto e = evaluator.evaluate(config);
@@ -134,15 +146,11 @@ TEST(Prune, RunnerRecordsPrunedVariantsWithoutRunningThem) {
     EXPECT_EQ(device.runs, runs_before) << "a pruned variant must not run";
     EXPECT_TRUE(e.samples_ms.empty());
     EXPECT_EQ(e.resources.registers, 128);  // what it was pruned on is kept
-    ++pruned;
   }
   for (const auto& config : small) {
     const auto e = evaluator.evaluate(config);
     EXPECT_EQ(e.outcome, Outcome::correct) << space.canonical(config) << ": " << e.message;
-    ++correct;
   }
-  EXPECT_GT(pruned, 0);
-  EXPECT_GT(correct, 0);
 }
 
 TEST(Prune, BackendsWithoutResourceReportsRejectPruneUpFront) {

@@ -77,6 +77,46 @@ TEST(Finalists, RemeasuresTheBestInterleavedAndNamesTheWinner) {
   EXPECT_NE(v.note.find("faster than the runner-up"), std::string::npos) << v.note;
 }
 
+// The re-measurement reverses the search's ranking: what searched fastest now runs slowest.
+class Reversing final : public profiles::Evaluator {
+ public:
+  explicit Reversing(test::SyntheticEvaluator& inner) : inner_(inner) {}
+  const DeviceInfo& device() const override { return inner_.device(); }
+  Evaluation evaluate(const Config& c) override { return inner_.evaluate(c); }
+  std::vector<double> sample(const Config& c, int runs) override {
+    auto s = inner_.sample(c, runs);
+    for (auto& ms : s)
+      ms = 10.0 / ms;
+    return s;
+  }
+
+ private:
+  test::SyntheticEvaluator& inner_;
+};
+
+TEST(Finalists, TheWinnerIsTheFastestOfTheReMeasurementNotOfTheSearch) {
+  const Space space = test::synthetic_space();
+  test::SyntheticEvaluator synthetic(space);
+  const auto r = three_configurations(
+      space, synthetic,
+      {"BX=8,BY=1", "BX=24,BY=4,T=2,SMEM=1,ALGO=tiled", "BX=16,BY=4,T=2,SMEM=1,ALGO=tiled",
+       "BX=32,BY=2,T=2,SMEM=1,ALGO=tiled"});
+  ASSERT_TRUE(r.best);
+  Reversing reversing(synthetic);
+  const auto v = choose_winner(r, reversing, FinalistOptions{});
+  ASSERT_TRUE(v.remeasured);
+  ASSERT_EQ(v.finalists.size(), 3u);
+  // The finalist the search found slowest is the fastest now, and wins.
+  std::size_t slowest = v.finalists[0].evaluation;
+  for (const auto& f : v.finalists)
+    if (*r.evaluations[f.evaluation].evaluation.objective_ms() >
+        *r.evaluations[slowest].evaluation.objective_ms())
+      slowest = f.evaluation;
+  EXPECT_NE(v.winner, r.best);
+  EXPECT_EQ(v.winner, slowest);
+  EXPECT_EQ(v.finalists[0].evaluation, slowest);
+}
+
 TEST(Finalists, SaysWhenTheWinnerCannotBeToldApart) {
   // Two configurations with the same time (BX=16 and BX=32 are symmetric around 24).
   const Space space = test::synthetic_space();

@@ -49,6 +49,7 @@ TEST(Shard, ParsesIOverNAndRejectsTheRest) {
     EXPECT_THROW(parse_shard(bad), UsageError) << bad;
   try {
     parse_shard("4/4");
+    FAIL() << "accepted 4/4";
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("0..3"), std::string::npos) << e.what();
   }

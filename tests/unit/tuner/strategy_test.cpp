@@ -113,11 +113,15 @@ TEST(Strategies, FailedPointsAreSeenAsInvalid) {
     const auto r = tune(name, 5, 200, space, evaluator);
     ASSERT_TRUE(r.best);
     EXPECT_TRUE(r.evaluations[*r.best].evaluation.ok());
+    std::size_t failures = 0;
     for (const auto& e : r.evaluations)
       if (test::SyntheticEvaluator::fails(space, e.config)) {
+        ++failures;
         EXPECT_EQ(e.evaluation.outcome, Outcome::launch_error);
         EXPECT_FALSE(e.evaluation.objective_ms());
+        EXPECT_EQ(evaluator.evaluations.at(e.config), 1) << name << " evaluated a failure twice";
       }
+    EXPECT_GT(failures, 0u) << name << " met no failing point: the test checks nothing";
   }
 }
 
