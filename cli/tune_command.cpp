@@ -15,12 +15,16 @@
 
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
+#include "cli/tune_baseline.hpp"
 #include "cli/tune_report.hpp"
 #include "cli/tune_resume.hpp"
 #include "cli/tune_target.hpp"
 #include "core/error.hpp"
+#include "db/baselines.hpp"
 #include "db/session_recorder.hpp"
+#include "db/transfers.hpp"
 #include "profiles/replay/dataset_reader.hpp"
+#include "profiles/transfers.hpp"
 #include "tuner/shard.hpp"
 #include "tuner/strategy.hpp"
 #include "tuner/tuning.hpp"
@@ -78,7 +82,10 @@ void declare(CommandLine& line, TuneOptions& o) {
       "no-counters", po::bool_switch(&o.no_counters),
       "skip the profiled run after timing (CUDA: CUPTI counters; see docs/PROFILING.md)")(
       "flops", po::bool_switch(&o.flops),
-      "count FP instructions in the profiled run (CUDA: one more pass)");
+      "count FP instructions in the profiled run (CUDA: one more pass)")(
+      "no-baseline", po::bool_switch(&o.no_baseline),
+      "skip the CPU baseline (by default measured once per problem and host, all cores, and "
+      "reused from the database)");
   line.add(o.space);
   line.add(o.measurement);
   line.add(o.database);
@@ -165,6 +172,7 @@ void open_evaluator(const TuneOptions& o, Target& t) {
     replay->set_pace(o.replay_pace);
     t.replayer = replay.get();
     t.evaluator = std::move(replay);
+    t.transfers_skipped = "not available in a replay (the recorded kernel never runs here)";
     return;
   }
   t.opened = t.selection.backend->open(t.selection.device.index);
@@ -173,6 +181,9 @@ void open_evaluator(const TuneOptions& o, Target& t) {
       !warning.empty())
     std::cerr << "ktune: warning: " << warning << '\n';
   t.device = t.opened->info();
+  // Before the evaluator holds the kernel's buffers: the copies' buffers are freed first.
+  t.transfers =
+      profiles::measure_transfers(*t.opened, profiles::transfer_sizes(*t.family, t.problem));
   auto measure = o.measurement.measure;
   measure.seed = o.seed;
   measure.profile = !o.no_counters;
@@ -186,8 +197,11 @@ void open_evaluator(const TuneOptions& o, Target& t) {
 }
 
 tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::Budget& budget,
-                           std::size_t space_size, const std::vector<std::string>& args) {
+                           std::size_t space_size, const std::vector<std::string>& args,
+                           const TuneBaseline& baseline) {
   tuner::SessionPlan plan;
+  plan.cpu_baseline = baseline.run;
+  plan.transfers = t.transfers;
   plan.kernel = t.kernel;
   plan.problem = t.problem;
   plan.device = t.device;
@@ -252,6 +266,9 @@ int run_tune(const std::vector<std::string>& args) {
   std::optional<db::StoredSession> resumed;
   if (line.given("resume")) resumed = session_to_resume(store, o, line, target);
 
+  // Before the device work, so that neither disturbs the other's timing.
+  const TuneBaseline baseline = tune_baseline(o, target, store);
+  if (baseline.run) o.measurement.measure.cpu_baseline_ms = baseline.run->result.time.median;
   open_evaluator(o, target);
   auto strategy = tuner::make_strategy(o.strategy, target.space, valid, o.seed);
   db::SessionRecorder recorder(store,
@@ -286,14 +303,22 @@ int run_tune(const std::vector<std::string>& args) {
     if (live && o.finalists.count > 1 && !target.replay())
       std::cerr << "re-measuring the finalists..." << std::flush;
   };
-  const auto tuning = tuner::tune(plan_of(o, target, budget, valid.size(), args), session,
+  const auto tuning = tuner::tune(plan_of(o, target, budget, valid.size(), args, baseline), session,
                                   *target.evaluator, o.finalists, &recorder, hooks);
   if (live) std::cerr << "\r\033[K";
 
-  const Report report{
-      o,           target,        valid.size(),   shard,
-      budget,      tuning.result, tuning.verdict, store.session(recorder.session()).value(),
-      store.path()};
+  const Report report{o,
+                      target,
+                      valid.size(),
+                      shard,
+                      budget,
+                      tuning.result,
+                      tuning.verdict,
+                      store.session(recorder.session()).value(),
+                      store.path(),
+                      db::session_cpu_baseline(store, recorder.session()),
+                      baseline.skipped,
+                      db::session_transfers(store, recorder.session())};
   if (o.output.format == Format::json)
     print_json(report);
   else

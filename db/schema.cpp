@@ -137,6 +137,7 @@ void Store::prepare_schema() {
   if (version == 0) create_schema();
   if (schema_version() == 1) migrate_from_v1();
   if (schema_version() == 2) migrate_from_v2();
+  if (schema_version() == 3) migrate_from_v3();
 }
 
 void Store::create_schema() {
@@ -266,6 +267,24 @@ void Store::migrate_from_v2() {
       "UPDATE measurements SET rank_ms = median_ms;"
       "DROP INDEX IF EXISTS measurements_best; DROP VIEW IF EXISTS best; "
       "DROP VIEW IF EXISTS results; DROP VIEW IF EXISTS evaluations;");
+  c.execute(schema_sql(kSchemaVersion));
+  note_migration(c, kSchemaVersion, backup);
+  c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,
+                        kSchemaVersion));
+  tx.commit();
+  migration_backup_ = backup;
+}
+
+// Schema 4 only adds tables (the CPU baselines, the transfers, the crossover sweeps): they are
+// created, after a backup copy, and nothing stored is changed.
+void Store::migrate_from_v3() {
+  auto& c = *connection_;
+  const std::string backup = back_up(c.path(), 3);
+  Transaction tx(c);
+  if (schema_version() != 3) {  // another process migrated it meanwhile
+    tx.commit();
+    return;
+  }
   c.execute(schema_sql(kSchemaVersion));
   note_migration(c, kSchemaVersion, backup);
   c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,

@@ -97,7 +97,7 @@ class Store {
   Store& operator=(Store&&) noexcept;
   ~Store();
 
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
   // PRAGMA application_id of a ktune database ("ktun"), set since schema 3.
   static constexpr std::int32_t kApplicationId = 0x6b74756e;
   int schema_version() const;
@@ -143,6 +143,7 @@ class Store {
   void create_schema();
   void migrate_from_v1();
   void migrate_from_v2();
+  void migrate_from_v3();
   std::int64_t insert_session(const SessionRow& row);
   std::int64_t insert_measurement(const MeasurementRow& row);
 

@@ -36,11 +36,12 @@ std::int64_t scalar(const Connection& c, const std::string& sql) {
 TEST(Schema, NewDatabaseHasEveryTableViewAndSetting) {
   TempDir dir;
   auto store = Store::open(dir / "r.db");
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), 4);
   auto& c = store.connection();
   for (const char* name : {"devices", "kernels", "problems", "problem_dims", "configurations",
                            "config_values", "sessions", "measurements", "metrics", "finalists",
-                           "schema_migrations", "best", "results", "evaluations"}) {
+                           "schema_migrations", "best", "results", "evaluations", "cpu_baselines",
+                           "session_baselines", "transfers", "crossovers", "crossover_points"}) {
     EXPECT_EQ(scalar(c, fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE name = '{}'", name)),
               1)
         << name;
@@ -49,7 +50,7 @@ TEST(Schema, NewDatabaseHasEveryTableViewAndSetting) {
   Statement mode(c, "PRAGMA journal_mode");
   ASSERT_TRUE(mode.step());
   EXPECT_EQ(mode.text(0), "wal");
-  EXPECT_EQ(scalar(c, "SELECT version FROM schema_migrations"), 3);
+  EXPECT_EQ(scalar(c, "SELECT version FROM schema_migrations"), 4);
   EXPECT_EQ(scalar(c, "PRAGMA application_id"), Store::kApplicationId);
   // Foreign keys are enforced: a measurement needs its session.
   EXPECT_NE(error_of([&] { store.record(42, "TS=8", test::correct(1)); }).find("no session 42"),
@@ -163,7 +164,7 @@ TEST(Schema, MigratesSchema2ToRankByTheMedianAndKeepFinalists) {
   const auto path = dir / "v2.db";
   write_v2(path);
   auto store = Store::open(path);
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), 4);
   EXPECT_EQ(store.migration_backup(), path.string() + ".v2-backup");
   EXPECT_EQ(
       scalar(store.connection(), "SELECT COUNT(*) FROM measurements WHERE rank_ms = median_ms"), 2);
@@ -174,6 +175,43 @@ TEST(Schema, MigratesSchema2ToRankByTheMedianAndKeepFinalists) {
   EXPECT_EQ(best.text(0), "TS=16");
   Connection old(path.string() + ".v2-backup", Connection::Mode::read_only);
   EXPECT_EQ(scalar(old, "PRAGMA user_version"), 2);
+}
+
+// Schema 3 only gains tables: what was stored stays as it was, the backup keeps version 3.
+TEST(Schema, MigratesSchema3AfterABackupByAddingTheHostComparisonTables) {
+  TempDir dir;
+  const auto path = dir / "v3.db";
+  {
+    Connection c(path.string());
+    c.execute(schema_sql(3));
+    c.execute(
+        fmt::format("PRAGMA application_id = {}; PRAGMA user_version = 3", Store::kApplicationId));
+    c.execute(
+        "INSERT INTO devices (id, fingerprint, backend, name, first_seen) "
+        "VALUES (1, 'fp', 'opencl', 'CPU', '2024-01-01T00:00:00Z');"
+        "INSERT INTO kernels (id, family) VALUES (1, 'matmul');"
+        "INSERT INTO problems (id, family, dtype, shape) VALUES (1, 'matmul', 'f32', "
+        "'m=8,n=8,k=8');"
+        "INSERT INTO configurations (id, kernel_id, canonical) VALUES (1, 1, 'TS=8');"
+        "INSERT INTO sessions (id, uid, kernel_id, problem_id, device_id, strategy, "
+        "tool_version, started_at, status) VALUES (1, 'u1', 1, 1, 1, 'auto', '0.2.0', "
+        "'2024-01-01T00:00:00Z', 'completed');"
+        "INSERT INTO measurements (session_id, seq, configuration_id, problem_id, device_id, "
+        "outcome, runs, samples_ms, median_ms, rank_ms, created_at) VALUES "
+        "(1, 1, 1, 1, 1, 'correct', 1, '[2.0]', 2.0, 2.0, '2024-01-01T00:00:01Z');");
+  }
+  auto store = Store::open(path);
+  EXPECT_EQ(store.schema_version(), 4);
+  EXPECT_EQ(store.migration_backup(), path.string() + ".v3-backup");
+  auto& c = store.connection();
+  for (const char* table :
+       {"cpu_baselines", "session_baselines", "transfers", "crossovers", "crossover_points"})
+    EXPECT_EQ(scalar(c, fmt::format("SELECT COUNT(*) FROM {}", table)), 0) << table;
+  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM measurements WHERE median_ms = 2.0"), 1);
+  EXPECT_EQ(scalar(c, "SELECT MAX(version) FROM schema_migrations"), 4);
+  Connection old(path.string() + ".v3-backup", Connection::Mode::read_only);
+  EXPECT_EQ(scalar(old, "PRAGMA user_version"), 3);
+  EXPECT_EQ(scalar(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'cpu_baselines'"), 0);
 }
 
 TEST(Schema, MigratesSchema1AfterABackupAndKeepsEverything) {
@@ -235,7 +273,7 @@ TEST(Schema, MigratesSchema1AfterABackupAndKeepsEverything) {
                    "WHERE shape = 'm=64,n=48,k=40' AND name = 'n'"),
             48);
   EXPECT_TRUE(check_database(store).empty());
-  Statement note(c, "SELECT backup FROM schema_migrations WHERE version = 3");
+  Statement note(c, "SELECT backup FROM schema_migrations WHERE version = 4");
   ASSERT_TRUE(note.step());
   EXPECT_EQ(note.text(0), backup);
 
@@ -279,11 +317,11 @@ TEST(Schema, NewerSchemaIsAClearErrorEvenReadOnly) {
   TempDir dir;
   {
     Connection c((dir / "new.db").string());
-    c.execute("CREATE TABLE future (x); PRAGMA user_version = 4");
+    c.execute("CREATE TABLE future (x); PRAGMA user_version = 5");
   }
   for (auto access : {Store::Access::read_write, Store::Access::read_only}) {
     const auto why = error_of([&] { Store::open_existing(dir / "new.db", access); });
-    EXPECT_NE(why.find("newer ktune (schema 4; this ktune reads up to 3)"), std::string::npos)
+    EXPECT_NE(why.find("newer ktune (schema 5; this ktune reads up to 4)"), std::string::npos)
         << why;
   }
 }
