@@ -24,6 +24,7 @@ int dispatch(const Command& command, const std::string& path, const std::vector<
 // The leaves, one file each.
 int run_analyze(const std::vector<std::string>& args);
 int run_baseline(const std::vector<std::string>& args);
+int run_crossover(const std::vector<std::string>& args);
 int run_db_check(const std::vector<std::string>& args);
 int run_db_export(const std::vector<std::string>& args);
 int run_db_info(const std::vector<std::string>& args);

@@ -19,15 +19,19 @@
 #include "cli/kernel_evaluation.hpp"
 #include "cli/pause_point.hpp"
 #include "cli/shape_list.hpp"
+#include "cli/tune_baseline.hpp"
 #include "cli/tune_report.hpp"
 #include "cli/tune_resume.hpp"
 #include "cli/tune_target.hpp"
 #include "core/error.hpp"
+#include "db/baselines.hpp"
 #include "db/json.hpp"
 #include "db/lookup.hpp"
 #include "db/session_recorder.hpp"
+#include "db/transfers.hpp"
 #include "kernels/family.hpp"
 #include "profiles/replay/dataset_reader.hpp"
+#include "profiles/transfers.hpp"
 #include "runtime/family_rules.hpp"
 #include "tuner/shard.hpp"
 #include "tuner/strategy.hpp"
@@ -92,7 +96,10 @@ void declare(CommandLine& line, TuneOptions& o) {
       "no-counters", po::bool_switch(&o.no_counters),
       "skip the profiled run after timing (CUDA: CUPTI counters; see docs/PROFILING.md)")(
       "flops", po::bool_switch(&o.flops),
-      "count FP instructions in the profiled run (CUDA: one more pass)");
+      "count FP instructions in the profiled run (CUDA: one more pass)")(
+      "no-baseline", po::bool_switch(&o.no_baseline),
+      "skip the CPU baseline (by default measured once per problem and host, all cores, and "
+      "reused from the database)");
   line.add(o.space);
   line.add(o.measurement);
   line.add(o.database);
@@ -203,7 +210,16 @@ void open_evaluator(const TuneOptions& o, Target& t) {
       simulated->set_pace(o.replay_pace);
       t.other_evaluators.push_back(std::move(simulated));
     }
+    t.transfers_skipped = "not available in a replay (the recorded kernel never runs here)";
     return;
+  }
+  {
+    // The copies, timed on the first device opened here for that alone (the kernels run in a
+    // worker by default), and closed before the evaluator allocates the kernel's buffers.
+    auto device = t.selection.backend->open(t.device_indices.empty() ? t.selection.device.index
+                                                                     : t.device_indices.front());
+    t.transfers =
+        profiles::measure_transfers(*device, profiles::transfer_sizes(*t.family, t.problem));
   }
   auto measure = o.measurement.measure;
   measure.seed = o.seed;
@@ -228,8 +244,11 @@ void open_evaluator(const TuneOptions& o, Target& t) {
 }
 
 tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::Budget& budget,
-                           std::size_t space_size, const std::vector<std::string>& args) {
+                           std::size_t space_size, const std::vector<std::string>& args,
+                           const TuneBaseline& baseline) {
   tuner::SessionPlan plan;
+  plan.cpu_baseline = baseline.run;
+  plan.transfers = t.transfers;
   plan.kernel = t.kernel;
   plan.problem = t.problem;
   plan.device = t.device;
@@ -335,6 +354,9 @@ int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::str
     }
   }
 
+  // Before the device work, so that neither disturbs the other's timing.
+  const TuneBaseline baseline = tune_baseline(o, target, store);
+  if (baseline.run) o.measurement.measure.cpu_baseline_ms = baseline.run->result.time.median;
   open_evaluator(o, target);
   auto strategy = tuner::make_strategy(o.strategy, target.space, valid, o.seed);
   db::SessionRecorder recorder(store,
@@ -370,16 +392,24 @@ int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::str
     if (live && o.finalists.count > 1 && !target.replay())
       std::cerr << "re-measuring the finalists..." << std::flush;
   };
-  auto plan = plan_of(o, target, budget, valid.size(), args);
+  auto plan = plan_of(o, target, budget, valid.size(), args, baseline);
   if (!session_options.warm_start.empty())
     plan.settings["warm_start"] = target.space.canonical(session_options.warm_start.front());
   const auto tuning = tuner::tune(plan, session, *target.evaluator, o.finalists, &paused, hooks);
   if (live) std::cerr << "\r\033[K";
 
-  const Report report{
-      o,           target,        valid.size(),   shard,
-      budget,      tuning.result, tuning.verdict, store.session(recorder.session()).value(),
-      store.path()};
+  const Report report{o,
+                      target,
+                      valid.size(),
+                      shard,
+                      budget,
+                      tuning.result,
+                      tuning.verdict,
+                      store.session(recorder.session()).value(),
+                      store.path(),
+                      db::session_cpu_baseline(store, recorder.session()),
+                      baseline.skipped,
+                      db::session_transfers(store, recorder.session())};
   if (list && o.output.format == Format::json) {
     Json warm = Json::array();
     for (const auto& c : session_options.warm_start)

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/output.hpp"
+#include "core/json.hpp"
 #include "core/rates.hpp"
 #include "db/json.hpp"
 #include "space/config_json.hpp"
@@ -38,6 +39,11 @@ Json session_json(const Report& r) {
   return j;
 }
 
+std::optional<double> cpu_ms(const Report& r) {
+  if (!r.cpu_baseline || r.cpu_baseline->time.count == 0) return std::nullopt;
+  return r.cpu_baseline->time.median;
+}
+
 Json best_json(const Report& r) {
   const auto& v = r.verdict;
   if (!v.winner) return nullptr;
@@ -48,6 +54,14 @@ Json best_json(const Report& r) {
   if (result.default_config)
     if (auto default_ms = result.evaluations[*result.default_config].evaluation.objective_ms())
       speedup = *default_ms / ms;
+  std::optional<double> vs_cpu, vs_cpu_end_to_end, end_to_end, end_to_end_pinned;
+  if (auto copies = round_trip_ms(r.transfers, HostMemory::pageable)) end_to_end = *copies + ms;
+  if (auto copies = round_trip_ms(r.transfers, HostMemory::pinned))
+    end_to_end_pinned = *copies + ms;
+  if (auto cpu = cpu_ms(r)) {
+    vs_cpu = *cpu / ms;
+    if (end_to_end) vs_cpu_end_to_end = *cpu / *end_to_end;
+  }
   return Json{{"index", b.index},
               {"config", r.target.space.canonical(b.config)},
               {"params", params_json(r.target.space, b.config)},
@@ -55,6 +69,10 @@ Json best_json(const Report& r) {
               {"time", b.evaluation.time},
               {"gflops", optional_json(gflops(r.target, ms))},
               {"speedup_over_default", optional_json(speedup)},
+              {"speedup_vs_cpu", optional_json(vs_cpu)},
+              {"end_to_end_ms", optional_json(end_to_end)},
+              {"end_to_end_pinned_ms", optional_json(end_to_end_pinned)},
+              {"speedup_vs_cpu_end_to_end", optional_json(vs_cpu_end_to_end)},
               {"verdict", tuner::verdict_json(r.target.space, result, v)}};
 }
 
@@ -66,6 +84,34 @@ const Columns kRankingColumns{
     {"gflops", "GFLOP/s", 2},
     {"time.runs", "runs"},
 };
+
+// Kernel-only beside end-to-end: the copies in and out from each host memory measured.
+void print_end_to_end(const Report& r, double kernel_ms) {
+  if (r.transfers.empty()) {
+    std::cout << "end-to-end: " << r.target.transfers_skipped << '\n';
+    return;
+  }
+  const auto cpu = cpu_ms(r);
+  for (auto memory : {HostMemory::pageable, HostMemory::pinned}) {
+    std::optional<double> in, out;
+    std::uint64_t in_bytes = 0, out_bytes = 0;
+    for (const auto& t : r.transfers) {
+      if (t.memory != memory || t.time.count == 0) continue;
+      const bool to_device = t.direction == CopyDirection::host_to_device;
+      (to_device ? in : out) = t.time.median;
+      (to_device ? in_bytes : out_bytes) = t.bytes;
+    }
+    if (!in || !out) continue;
+    const double total = *in + kernel_ms + *out;
+    std::cout << fmt::format(
+        "end-to-end ({}): {:.4f} ms = copies in {:.4f} ms ({:.1f} MB) + kernel {:.4f} ms + copy "
+        "out {:.4f} ms ({:.1f} MB)",
+        enum_name(memory), total, *in, static_cast<double>(in_bytes) / 1e6, kernel_ms, *out,
+        static_cast<double>(out_bytes) / 1e6);
+    if (cpu) std::cout << fmt::format("; {:.2f}x vs the CPU end-to-end", *cpu / total);
+    std::cout << '\n';
+  }
+}
 
 }  // namespace
 
@@ -111,7 +157,15 @@ Json report_json(const Report& r) {
   Json evaluations = Json::array();
   for (const auto& e : r.result.evaluations)
     evaluations.push_back(tuner::evaluated_json(r.target.space, e));
-  return Json{{"session", session_json(r)}, {"evaluations", evaluations}, {"best", best_json(r)}};
+  return Json{
+      {"session", session_json(r)},
+      {"evaluations", evaluations},
+      {"best", best_json(r)},
+      {"cpu_baseline", r.cpu_baseline ? Json(*r.cpu_baseline) : Json(nullptr)},
+      {"cpu_baseline_skipped", r.cpu_baseline ? Json(nullptr) : Json(r.cpu_baseline_skipped)},
+      {"transfers", r.transfers},
+      {"transfers_skipped",
+       r.transfers.empty() ? Json(r.target.transfers_skipped) : Json(nullptr)}};
 }
 
 void print_json(const Report& r) {
@@ -183,11 +237,22 @@ void print_table(const Report& r) {
         std::cout << fmt::format("  {:.2f}x over the default ({})", *default_ms / ms,
                                  space.canonical(d.config));
     }
+    if (auto cpu = cpu_ms(r)) std::cout << fmt::format("  {:.2f}x vs the CPU", *cpu / ms);
     std::cout << '\n';
     if (!v.note.empty()) std::cout << "note: " << v.note << '\n';
+    print_end_to_end(r, ms);
   } else {
     std::cout << "no configuration ran correctly\n";
   }
+  if (const auto& b = r.cpu_baseline)
+    std::cout << fmt::format(
+        "CPU baseline: {} {:.4f} ms [{:.4f}-{:.4f}], {} runs, {} threads "
+        "({}; {})\n",
+        b->method, b->time.median, b->time.ci_low, b->time.ci_high, b->time.count, b->threads,
+        b->library,
+        b->reused ? fmt::format("stored {}, reused", b->created_at) : std::string("measured now"));
+  else
+    std::cout << "CPU baseline: " << r.cpu_baseline_skipped << '\n';
   std::cout << fmt::format("stored as session {} in {}", r.session.id, r.database);
   if (result.interrupted) std::cout << fmt::format(" (continue with --resume {})", r.session.id);
   std::cout << '\n';

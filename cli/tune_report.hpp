@@ -7,6 +7,7 @@
 
 #include "cli/tune_target.hpp"
 #include "core/json.hpp"
+#include "db/baselines.hpp"
 #include "db/records.hpp"
 #include "tuner/finalists.hpp"
 #include "tuner/session.hpp"
@@ -24,6 +25,9 @@ struct Report {
   const tuner::Verdict& verdict;
   db::StoredSession session;
   std::string database;
+  std::optional<db::StoredCpuBaseline> cpu_baseline;  // what the session was compared with
+  std::string cpu_baseline_skipped;                   // else: why not
+  std::vector<TransferTiming> transfers;              // as stored (target.transfers_skipped)
 };
 
 void print_json(const Report& r);

@@ -32,7 +32,7 @@ struct TuneOptions {
   std::uint64_t seed = 1;
   std::size_t budget_evals = 0, stagnation = 0;
   double budget_time = kDefaultBudgetSeconds;
-  bool exhaustive = false, no_counters = false, flops = false;
+  bool exhaustive = false, no_counters = false, flops = false, no_baseline = false;
   tuner::FinalistOptions finalists;
   double replay_pace = 0;
   bool replay() const { return !dataset.empty(); }
@@ -63,6 +63,8 @@ struct Target {
       all.push_back(e.get());
     return all;
   }
+  std::vector<TransferTiming> transfers;                  // the kernel's data copied in and out
+  std::string transfers_skipped;                          // else: why not
 
   bool replay() const { return family == nullptr; }
 };

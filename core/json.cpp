@@ -150,4 +150,23 @@ void from_json(const Json& j, DeviceInfo& d) {
   d.peak_gflops_fp32 = read_or(j, "peak_gflops_fp32", 0.0);
 }
 
+void to_json(Json& j, const TransferTiming& t) {
+  const bool timed = t.time.count > 0 && t.time.median > 0;
+  j = Json{{"direction", t.direction},
+           {"memory", t.memory},
+           {"bytes", t.bytes},
+           {"samples_ms", t.samples_ms},
+           {"time", t.time},
+           {"gbs", timed ? finite_json(static_cast<double>(t.bytes) / t.time.median / 1e6)
+                         : Json(nullptr)}};
+}
+
+void from_json(const Json& j, TransferTiming& t) {
+  t.direction = j.at("direction").get<CopyDirection>();
+  t.memory = j.at("memory").get<HostMemory>();
+  t.bytes = j.at("bytes").get<std::uint64_t>();
+  t.samples_ms = j.at("samples_ms").get<std::vector<double>>();
+  t.time = summarize(t.samples_ms);
+}
+
 }  // namespace ktune

@@ -21,6 +21,7 @@
 #include "core/outcome.hpp"
 #include "core/session_status.hpp"
 #include "core/statistics.hpp"
+#include "core/transfer.hpp"
 
 namespace ktune {
 
@@ -76,6 +77,10 @@ NLOHMANN_JSON_SERIALIZE_ENUM(SessionStatus, {{SessionStatus::running, "running"}
                                              {SessionStatus::failed, "failed"}})
 NLOHMANN_JSON_SERIALIZE_ENUM(MetricSource, {{MetricSource::measured, "measured"},
                                             {MetricSource::derived, "derived"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(CopyDirection, {{CopyDirection::host_to_device, "host_to_device"},
+                                             {CopyDirection::device_to_host, "device_to_host"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(HostMemory,
+                             {{HostMemory::pageable, "pageable"}, {HostMemory::pinned, "pinned"}})
 
 // The name an enum is written with (its NLOHMANN_JSON_SERIALIZE_ENUM table).
 template <typename E>
@@ -112,5 +117,9 @@ void from_json(const Json& j, Evaluation& e);
 void to_json(Json& j, const DeviceInfo& d);
 // Missing fields keep their defaults; a missing backend or name is an error.
 void from_json(const Json& j, DeviceInfo& d);
+
+// {"direction", "memory", "bytes", "samples_ms", "time" (Summary), "gbs"}
+void to_json(Json& j, const TransferTiming& t);
+void from_json(const Json& j, TransferTiming& t);
 
 }  // namespace ktune

@@ -24,6 +24,20 @@ void to_json(Json& j, const CpuBaseline& b) {
   j = Json{{"name", b.name}, {"median_ms", known_json(b.median_ms)}};
 }
 
+void to_json(Json& j, const StoredCpuBaseline& b) {
+  j = Json{{"baseline_id", b.id},
+           {"method", b.method},
+           {"library", b.library},
+           {"libraries", b.libraries},
+           {"threads", b.threads},
+           {"host", b.host},
+           {"samples_ms", b.samples_ms},
+           {"time", b.time},
+           {"gflops", known_json(b.gflops)},
+           {"reused", b.reused},
+           {"measured_at", b.created_at}};
+}
+
 void to_json(Json& j, const StoredContext& c) {
   j = Json{{"kernel", c.kernel},
            {"variant", c.variant},

@@ -3,6 +3,7 @@
 // types these embed; docs/OUTPUT.md lists every key with its unit). Every command that prints a
 // stored session, device or measurement goes through these.
 #include "core/json.hpp"
+#include "db/baselines.hpp"
 #include "db/lookup.hpp"
 #include "db/merge.hpp"
 #include "db/queries.hpp"
@@ -25,6 +26,10 @@ Json params_json(const std::vector<ParamValue>& params);
 
 // {"name", "median_ms"}
 void to_json(Json& j, const CpuBaseline& b);
+
+// {"baseline_id", "method", "library", "libraries", "threads", "host", "samples_ms", "time"
+//  (Summary), "gflops", "reused", "measured_at"}
+void to_json(Json& j, const StoredCpuBaseline& b);
 
 // {"kernel", "variant", "source_hash", "problem", "dtype", "device_id", "device_name",
 //  "backend", "architecture", "driver_version", "runtime_version", "device_fingerprint"}

@@ -349,8 +349,9 @@ DatabaseInfo database_info(const Store& store) {
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(info.path, ec);
   info.bytes = ec ? 0 : bytes;
-  for (const char* table : {"devices", "kernels", "problems", "configurations", "sessions",
-                            "measurements", "metrics"}) {
+  for (const char* table :
+       {"devices", "kernels", "problems", "configurations", "sessions", "measurements", "metrics",
+        "cpu_baselines", "transfers", "crossovers"}) {
     Statement s(c, fmt::format("SELECT COUNT(*) FROM {}", table));
     s.step();
     info.rows.emplace_back(table, s.integer(0));

@@ -106,11 +106,6 @@ std::string_view schema_sql(int version) {
   return embedded_files().at(fmt::format("db/schema_v{}.sql", version));
 }
 
-std::string current_schema_sql() {
-  // Schema 4 adds tables to schema 3 (schema_v4.sql holds only what it adds).
-  return std::string(schema_sql(3)) + "\n" + std::string(schema_sql(4));
-}
-
 void Store::prepare_schema() {
   auto& c = *connection_;
   c.set_busy_timeout(kBusyTimeoutMs);
@@ -159,7 +154,7 @@ void Store::create_schema() {
         fmt::format("'{}' is an SQLite database of another program (it has tables but no ktune "
                     "schema version): ktune leaves it alone; choose another database",
                     c.path()));
-  c.execute(current_schema_sql());
+  c.execute(schema_sql(kSchemaVersion));
   note_migration(c, kSchemaVersion, "");
   c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,
                         kSchemaVersion));
@@ -181,7 +176,7 @@ void Store::migrate_from_v1() {
       "ALTER TABLE evaluations RENAME TO v1_evaluations;"
       "ALTER TABLE sessions RENAME TO v1_sessions;"
       "DROP INDEX IF EXISTS evaluations_by_session;");
-  c.execute(schema_sql(3));
+  c.execute(schema_sql(Store::kSchemaVersion));
 
   Statement sessions(c,
                      "SELECT id, started_at, ended_at, status, family, problem, backend, "
@@ -251,8 +246,9 @@ void Store::migrate_from_v1() {
         {session, config, e, no_extras, evaluations.text(11), evaluations.integer(0), ++seq});
   }
   c.execute("DROP TABLE v1_evaluations; DROP TABLE v1_sessions;");
-  note_migration(c, 3, backup);
-  c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = 3", kApplicationId));
+  note_migration(c, kSchemaVersion, backup);
+  c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,
+                        kSchemaVersion));
   tx.commit();
   migration_backup_ = backup;
 }
@@ -273,26 +269,30 @@ void Store::migrate_from_v2() {
       "UPDATE measurements SET rank_ms = median_ms;"
       "DROP INDEX IF EXISTS measurements_best; DROP VIEW IF EXISTS best; "
       "DROP VIEW IF EXISTS results; DROP VIEW IF EXISTS evaluations;");
-  c.execute(schema_sql(3));
-  note_migration(c, 3, backup);
-  c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = 3", kApplicationId));
+  c.execute(schema_sql(kSchemaVersion));
+  note_migration(c, kSchemaVersion, backup);
+  c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,
+                        kSchemaVersion));
   tx.commit();
   migration_backup_ = backup;
 }
 
-// Schema 4 only adds tables: no backup is needed, nothing of schema 3 changes.
+// Schema 4 only adds tables (the CPU baselines, the transfers, the crossover sweeps): they are
+// created, after a backup copy, and nothing stored is changed.
 void Store::migrate_from_v3() {
   auto& c = *connection_;
+  const std::string backup = back_up(c.path(), 3);
   Transaction tx(c);
   if (schema_version() != 3) {  // another process migrated it meanwhile
     tx.commit();
     return;
   }
-  c.execute(schema_sql(4));
-  note_migration(c, kSchemaVersion, "");
+  c.execute(schema_sql(kSchemaVersion));
+  note_migration(c, kSchemaVersion, backup);
   c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,
                         kSchemaVersion));
   tx.commit();
+  migration_backup_ = backup;
 }
 
 }  // namespace ktune::db

@@ -7,7 +7,8 @@
 
 namespace ktune::db {
 
-// The SQL that creates schema `version` (1 or 3; version 2 is migrated by altering it). Throws
+// The SQL that creates schema `version` (1, 3 or 4; version 2 is migrated by altering it;
+// 3 is kept for the migration tests, which build a schema 3 database from it). Throws
 // std::out_of_range for other versions.
 std::string_view schema_sql(int version);
 // The whole current schema (schema 3 and what schema 4 adds).

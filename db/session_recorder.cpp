@@ -1,6 +1,10 @@
 #include "db/session_recorder.hpp"
 
+#include <fmt/format.h>
+
+#include "db/baselines.hpp"
 #include "db/ids.hpp"
+#include "db/transfers.hpp"
 
 namespace ktune::db {
 
@@ -20,11 +24,37 @@ SessionRecorder::SessionRecorder(Store& store, std::optional<std::int64_t> resum
     : store_(store), resume_(resume) {}
 
 void SessionRecorder::session_begun(const tuner::SessionPlan& plan) {
+  devices_ = plan.devices;
   if (resume_) {
     session_ = *resume_;
     store_.reopen_session(session_);
-    return;
+  } else {
+    session_ = store_.begin_session(record_of(plan));
   }
+  if (plan.cpu_baseline) record_baseline(plan.problem, *plan.cpu_baseline);
+  if (!plan.transfers.empty()) record_transfers(store_, session_, plan.transfers);
+}
+
+void SessionRecorder::record_baseline(const Problem& problem, const tuner::CpuBaselineRun& run) {
+  const auto& r = run.result;
+  std::int64_t id = 0;
+  if (run.stored_id) {
+    id = *run.stored_id;
+  } else {
+    StoredCpuBaseline b;
+    b.method = r.method;
+    b.library = r.library;
+    b.libraries = run.libraries;
+    b.threads = r.threads;
+    b.samples_ms = r.samples_ms;
+    b.gflops = r.gflops;
+    id = insert_cpu_baseline(store_, problem, b);
+  }
+  link_cpu_baseline(store_, session_, id, run.stored_id.has_value());
+  baseline_ = CpuBaseline{fmt::format("{}, {} threads", r.method, r.threads), r.time.median};
+}
+
+SessionRecord SessionRecorder::record_of(const tuner::SessionPlan& plan) {
   SessionRecord record;
   record.kernel = plan.kernel;
   record.problem = plan.problem;
@@ -38,8 +68,7 @@ void SessionRecorder::session_begun(const tuner::SessionPlan& plan) {
   record.space_size = plan.space_size;
   record.settings = plan.settings;
   record.command = plan.command;
-  devices_ = plan.devices;
-  session_ = store_.begin_session(record);
+  return record;
 }
 
 void SessionRecorder::evaluation_recorded(const Space& space, const Config& config,

@@ -16,7 +16,8 @@ class SessionRecorder final : public tuner::Recorder {
 
   // The stored session's id, once begun.
   std::int64_t session() const { return session_; }
-  // What the CPU baseline took for this problem, stored with every measurement from now on.
+  // What the CPU baseline took for this problem, stored with every measurement from now on
+  // (session_begun sets the plan's).
   void set_baseline(std::optional<CpuBaseline> baseline) { baseline_ = std::move(baseline); }
 
   void session_begun(const tuner::SessionPlan& plan) override;
@@ -27,6 +28,9 @@ class SessionRecorder final : public tuner::Recorder {
   void session_ended(SessionStatus status) override;
 
  private:
+  static SessionRecord record_of(const tuner::SessionPlan& plan);
+  void record_baseline(const Problem& problem, const tuner::CpuBaselineRun& run);
+
   Store& store_;
   std::optional<std::int64_t> resume_;
   std::int64_t session_ = 0;

@@ -20,6 +20,10 @@ Bindings block_limits(const DeviceInfo& device) {
                              : std::numeric_limits<std::int32_t>::max()}};
 }
 
+Problem Family::problem_of_size(std::int64_t /*n*/) const {
+  throw UsageError(fmt::format("kernel '{}' has no series of sizes", name()));
+}
+
 std::vector<BaselineResult> Family::cpu_baseline(const Problem& /*problem*/,
                                                  const BaselineOptions& /*options*/) const {
   throw UsageError(fmt::format("kernel '{}' has no CPU baseline", name()));

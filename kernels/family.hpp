@@ -44,6 +44,9 @@ class Family {
   // Throws UsageError with what was wrong and what is accepted.
   virtual Problem parse_shape(std::string_view text) const = 0;
   virtual Problem default_problem() const = 0;
+  // The problem of size `n` in a sweep over sizes (`ktune crossover`): matmul n x n x n; conv2d
+  // the default layer on an n x n image. Throws UsageError where the family has no such series.
+  virtual Problem problem_of_size(std::int64_t n) const;
 
   // The search space for this problem on this device: parameters with their defaults, and the
   // constraints that reject invalid combinations before anything is compiled.
@@ -67,6 +70,9 @@ class Family {
 
   // The CPU baseline's methods ("openblas_sgemm"); empty when the family has none.
   virtual std::vector<std::string> baseline_methods() const { return {}; }
+  // The libraries the baseline's methods run on, with their versions ("OpenBLAS 0.3.21 ..."),
+  // known before anything runs: a stored baseline measured with other libraries is not reused.
+  virtual std::string baseline_libraries() const { return {}; }
   // Times every method (or only options.method) on random inputs; fastest first. Throws
   // UsageError for a method the family does not have.
   virtual std::vector<BaselineResult> cpu_baseline(const Problem& problem,

@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/evaluation.hpp"
 #include "core/launch.hpp"
+#include "core/transfer.hpp"
 #include "profiles/phase_observer.hpp"
 
 namespace ktune::profiles {
@@ -43,6 +44,13 @@ class Buffer {
   virtual std::size_t bytes() const = 0;
 };
 
+// Host memory a copy goes from or into: ordinary (pageable) or page-locked (pinned).
+class HostBuffer {
+ public:
+  virtual ~HostBuffer() = default;
+  virtual std::span<std::byte> bytes() = 0;
+};
+
 class Device {
  public:
   virtual ~Device() = default;
@@ -57,6 +65,16 @@ class Device {
   // kernel's duration in milliseconds as the device measured it (events / profiling info).
   virtual double run(Program& program, const Geometry& geometry, std::span<const KernelArg> args,
                      std::span<Buffer* const> buffers) = 0;
+
+  // Copies between host and device memory, timed (profiles/transfers.hpp measures a kernel's).
+  // True where the backend has page-locked host memory (CUDA: cudaMallocHost).
+  virtual bool has_pinned_memory() const { return false; }
+  // Host memory for copies; throws Error for pinned memory where the backend has none.
+  virtual std::unique_ptr<HostBuffer> allocate_host(std::size_t bytes, HostMemory memory);
+  // One copy of host.size() bytes from `host` into `buffer` (host_to_device) or back, waited for;
+  // its duration in milliseconds as the device timed it. The default times write() and read()
+  // on the host's clock.
+  virtual double timed_copy(Buffer& buffer, std::span<std::byte> host, CopyDirection direction);
 
   // Evicts the device caches between timed runs where the backend can (CUDA: L2 flush).
   virtual void flush_caches() {}

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,10 +16,19 @@
 #include "core/problem.hpp"
 #include "core/session_status.hpp"
 #include "core/statistics.hpp"
+#include "core/transfer.hpp"
+#include "kernels/baseline.hpp"
 #include "space/space.hpp"
 #include "tuner/budget.hpp"
 
 namespace ktune::tuner {
+
+// The CPU baseline a session is compared with: measured for it, or reused from the record.
+struct CpuBaselineRun {
+  kernels::BaselineResult result;
+  std::string libraries;                  // the family's baseline libraries and versions
+  std::optional<std::int64_t> stored_id;  // reused: the stored baseline's id
+};
 
 struct SessionPlan {
   std::string kernel;
@@ -35,6 +45,8 @@ struct SessionPlan {
   // The device indices the search measured on, when several (evaluation_recorded's `device` is
   // a position in it); empty: `device` alone.
   std::vector<int> devices;
+  std::optional<CpuBaselineRun> cpu_baseline;  // none: skipped, or the family has none
+  std::vector<TransferTiming> transfers;       // the kernel's data copied in and out
 };
 
 // One finalist of the interleaved re-measurement, with its fresh samples (or its search samples

@@ -1,5 +1,6 @@
 #pragma once
 // The conv2d CPU baselines: oneDNN's convolution, and im2col + OpenBLAS sgemm.
+#include <string>
 #include <vector>
 
 #include "kernels/baseline.hpp"
@@ -10,6 +11,8 @@ namespace ktune::kernels {
 
 // True when ktune was built with oneDNN.
 bool have_onednn();
+// "oneDNN 2.6.0"; empty without oneDNN.
+std::string onednn_version();
 // oneDNN forward convolution, inference, NCHW in and out; the library picks its preferred
 // activation layout and the timed run includes the reorders into and out of it (the weights are
 // reordered once, before timing, as an inference runtime does).

@@ -14,6 +14,7 @@
 #include "kernels/conv2d/conv2d_baseline.hpp"
 #include "kernels/conv2d/conv2d_shape.hpp"
 #include "kernels/conv2d/im2col.hpp"
+#include "kernels/matmul/matmul_baseline.hpp"
 #include "kernels/random_values.hpp"
 #include "kernels/sources.hpp"
 #include "kernels/verify.hpp"
@@ -61,6 +62,13 @@ class Conv2dFamily final : public Family {
   Problem parse_shape(std::string_view text) const override {
     return parse_conv_shape(text).problem();
   }
+  Problem problem_of_size(std::int64_t n) const override {
+    ConvShape layer;
+    layer.pad = 1;
+    layer.h = layer.w = n;
+    return layer.problem();
+  }
+
   Problem default_problem() const override {
     ConvShape resnet;  // ResNet-50's conv2_x 3x3 layer
     resnet.pad = 1;
@@ -215,6 +223,11 @@ class Conv2dFamily final : public Family {
   std::vector<std::string> baseline_methods() const override {
     if (have_onednn()) return {"onednn", "im2col_sgemm"};
     return {"im2col_sgemm"};
+  }
+
+  std::string baseline_libraries() const override {
+    const std::string blas = openblas_version();
+    return have_onednn() ? onednn_version() + "; " + blas : blas;
   }
 
   std::vector<BaselineResult> cpu_baseline(const Problem& problem,

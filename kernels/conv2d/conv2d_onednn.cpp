@@ -20,6 +20,11 @@ bool have_onednn() {
   return true;
 }
 
+std::string onednn_version() {
+  const auto* v = dnnl_version();
+  return fmt::format("oneDNN {}.{}.{}", v->major, v->minor, v->patch);
+}
+
 BaselineResult time_onednn_conv(const ConvShape& sh, const Workload& inputs,
                                 const BaselineOptions& options, std::vector<float>* output) {
   using dnnl::memory;
@@ -27,8 +32,7 @@ BaselineResult time_onednn_conv(const ConvShape& sh, const Workload& inputs,
   const auto f32 = memory::data_type::f32;
   BaselineResult result;
   result.method = "onednn";
-  const auto* v = dnnl_version();
-  result.library = fmt::format("oneDNN {}.{}.{} (OpenMP)", v->major, v->minor, v->patch);
+  result.library = onednn_version() + " (OpenMP)";
   result.threads = resolve_threads(options.threads);
   const int previous = omp_get_max_threads();
   omp_set_num_threads(result.threads);
@@ -92,6 +96,10 @@ BaselineResult time_onednn_conv(const ConvShape& sh, const Workload& inputs,
 
 bool have_onednn() {
   return false;
+}
+
+std::string onednn_version() {
+  return {};
 }
 
 BaselineResult time_onednn_conv(const ConvShape&, const Workload&, const BaselineOptions&,

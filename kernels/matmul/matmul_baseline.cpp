@@ -4,6 +4,10 @@
 
 namespace ktune::kernels {
 
+std::string openblas_version() {
+  return openblas_get_config();
+}
+
 BaselineResult time_openblas_sgemm(const Problem& problem, const Workload& inputs,
                                    const BaselineOptions& options, std::vector<float>* output) {
   const auto m = static_cast<int>(problem.dim("m")), n = static_cast<int>(problem.dim("n")),

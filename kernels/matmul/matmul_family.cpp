@@ -63,6 +63,7 @@ class MatmulFamily final : public Family {
 
   Problem parse_shape(std::string_view text) const override { return parse_matmul_shape(text); }
   Problem default_problem() const override { return matmul_problem(1024, 1024, 1024, 0); }
+  Problem problem_of_size(std::int64_t n) const override { return matmul_problem(n, n, n, 0); }
 
   Space space(const Problem& problem, const DeviceInfo& device) const override {
     Bindings bindings = size_bindings(launch(), problem);
@@ -185,6 +186,7 @@ class MatmulFamily final : public Family {
   }
 
   std::vector<std::string> baseline_methods() const override { return {"openblas_sgemm"}; }
+  std::string baseline_libraries() const override { return openblas_version(); }
   std::vector<BaselineResult> cpu_baseline(const Problem& problem,
                                            const BaselineOptions& options) const override {
     if (!options.method.empty() && options.method != "openblas_sgemm")

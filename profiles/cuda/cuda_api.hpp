@@ -23,6 +23,7 @@
   X(cudaGetDeviceProperties) X(cudaDeviceGetAttribute) X(cudaSetDevice) X(cudaDeviceReset)   \
   X(cudaDeviceSynchronize) X(cudaGetLastError) X(cudaGetDriverEntryPointByVersion)           \
   X(cudaMalloc) X(cudaFree) X(cudaMemcpyAsync) X(cudaMemsetAsync)                            \
+  X(cudaMallocHost) X(cudaFreeHost)                                                          \
   X(cudaStreamCreateWithFlags) X(cudaStreamDestroy) X(cudaStreamSynchronize)                 \
   X(cudaStreamQuery) X(cudaEventCreate) X(cudaEventDestroy) X(cudaEventRecord)               \
   X(cudaEventQuery) X(cudaEventElapsedTime) X(cudaLibraryLoadData) X(cudaLibraryUnload)      \

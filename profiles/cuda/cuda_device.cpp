@@ -82,6 +82,20 @@ class CudaBuffer final : public Buffer {
   std::size_t bytes_;
 };
 
+// Page-locked host memory (cudaMallocHost): copied by DMA, without the driver's staging copy.
+class PinnedHostBuffer final : public HostBuffer {
+ public:
+  PinnedHostBuffer(void* pointer, std::size_t bytes) : pointer_(pointer), bytes_(bytes) {}
+  PinnedHostBuffer(const PinnedHostBuffer&) = delete;
+  PinnedHostBuffer& operator=(const PinnedHostBuffer&) = delete;
+  ~PinnedHostBuffer() override { api().cudaFreeHost(pointer_); }  // an error leaks it, no more
+  std::span<std::byte> bytes() override { return {static_cast<std::byte*>(pointer_), bytes_}; }
+
+ private:
+  void* pointer_;
+  std::size_t bytes_;
+};
+
 class CudaProgram final : public Program {
  public:
   CudaProgram(std::shared_ptr<DeviceState> state, CompiledImage compiled, std::string entry);
@@ -268,6 +282,37 @@ class CudaDevice final : public Device {
         api().cudaMemcpyAsync(data.data(), b.pointer, data.size(), cudaMemcpyDeviceToHost, stream_),
         "copying from the device");
     check(api().cudaStreamSynchronize(stream_), "copying from the device");
+  }
+
+  bool has_pinned_memory() const override { return true; }
+
+  std::unique_ptr<HostBuffer> allocate_host(std::size_t bytes, HostMemory memory) override {
+    if (memory == HostMemory::pageable) return Device::allocate_host(bytes, memory);
+    recover_if_needed();
+    void* pointer = nullptr;
+    check(api().cudaMallocHost(&pointer, bytes), "allocating pinned host memory");
+    return std::make_unique<PinnedHostBuffer>(pointer, bytes);
+  }
+
+  // cudaMemcpyAsync on the device's stream between its two events: the copy as the GPU saw it.
+  double timed_copy(Buffer& buffer, std::span<std::byte> host, CopyDirection direction) override {
+    recover_if_needed();
+    auto& b = cuda_buffer(buffer);
+    if (host.size() > b.bytes())
+      throw Error(
+          fmt::format("CUDA: copying {} bytes with a buffer of {}", host.size(), b.bytes()));
+    check(api().cudaEventRecord(start_, stream_), "recording the start event");
+    const bool in = direction == CopyDirection::host_to_device;
+    check(in ? api().cudaMemcpyAsync(b.pointer, host.data(), host.size(), cudaMemcpyHostToDevice,
+                                     stream_)
+             : api().cudaMemcpyAsync(host.data(), b.pointer, host.size(), cudaMemcpyDeviceToHost,
+                                     stream_),
+          in ? "copying to the device" : "copying from the device");
+    check(api().cudaEventRecord(stop_, stream_), "recording the stop event");
+    wait_for_stop();
+    float ms = 0;
+    check(api().cudaEventElapsedTime(&ms, start_, stop_), "reading the event timer");
+    return ms;
   }
 
   Resources resources(const Program& program, const Geometry& geometry) const override {

@@ -173,6 +173,10 @@ TEST_F(OutputShapes, EveryKeyIsDocumentedWithItsUnit) {
   std::vector<Json> outputs{
       run_json({"devices"}),
       run_json({"tune", "--dataset", recorded_search(), "--budget-evals", "3", "--db", db}),
+      run_json({"tune", "matmul", "--shape", "16x16x16", "--backend", "opencl", "--budget-evals",
+                "2", "--min-runs", "2", "--max-runs", "2", "--db", db}),
+      run_json({"crossover", "matmul", "--sizes", "16,32", "--backend", "opencl", "--min-runs", "2",
+                "--max-runs", "2", "--db", db}),
       run_json({"profile", "matmul", "--shape", "16x16x16", "--backend", "opencl", "--min-runs",
                 "2", "--max-runs", "2", "--db", db}),
       run_json({"query", "best", "--kernel", "matmul", "--shape", "16x16x16", "--db", db}),

@@ -582,5 +582,170 @@ TEST_F(TuneCli, ABadListOfShapesNamesTheLine) {
                      "drop --shape");
 }
 
+// The CPU baseline: measured by the first tune of a problem on this host, reused by the next,
+// stored with every measurement, and compared with the best in the summary.
+TEST_F(TuneCli, EveryTuneComparesItselfWithTheCpuBaselineMeasuredOncePerProblem) {
+  const std::vector<std::string> tune{"tune",           "matmul",     "--shape",     "48x48x48",
+                                      "--db",           path("b.db"), "--format",    "json",
+                                      "--budget-evals", "3",          "--min-runs",  "2",
+                                      "--max-runs",     "3",          "--finalists", "0"};
+  auto r = ktune(tune);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto first = json::parse(r.out);
+  const auto& baseline = first["cpu_baseline"];
+  ASSERT_TRUE(baseline.is_object()) << first["cpu_baseline_skipped"];
+  EXPECT_EQ(baseline["method"], "openblas_sgemm");
+  EXPECT_EQ(baseline["reused"], false);
+  EXPECT_GE(baseline["threads"].get<int>(), 1);
+  EXPECT_GE(baseline["time"]["runs"].get<int>(), 5) << "timed like the kernels: min 5 runs";
+  const double cpu_ms = baseline["time"]["median_ms"].get<double>();
+  const double best_ms = first["best"]["objective_ms"].get<double>();
+  EXPECT_DOUBLE_EQ(first["best"]["speedup_vs_cpu"].get<double>(), cpu_ms / best_ms);
+  EXPECT_TRUE(first["cpu_baseline_skipped"].is_null());
+
+  // The second tune of the same problem reuses it: the same stored row, not measured again.
+  r = ktune(tune);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto second = json::parse(r.out);
+  EXPECT_EQ(second["cpu_baseline"]["reused"], true);
+  EXPECT_EQ(second["cpu_baseline"]["baseline_id"], baseline["baseline_id"]);
+  EXPECT_EQ(second["cpu_baseline"]["samples_ms"], baseline["samples_ms"]);
+
+  // Every measurement carries it: speedup_over_cpu in the database's results.
+  auto store = db::Store::open_existing(path("b.db"));
+  db::Statement rows(store.connection(),
+                     "SELECT COUNT(*), SUM(cpu_baseline_ms = ?) FROM measurements");
+  rows.bind(1, cpu_ms);
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.integer(0), 6);
+  EXPECT_EQ(rows.integer(1), 6);
+  db::Statement links(store.connection(),
+                      "SELECT COUNT(*), COUNT(DISTINCT baseline_id), SUM(reused) "
+                      "FROM session_baselines");
+  ASSERT_TRUE(links.step());
+  EXPECT_EQ(links.integer(0), 2);
+  EXPECT_EQ(links.integer(1), 1);
+  EXPECT_EQ(links.integer(2), 1);
+
+  // The table says it beside the speed-up over the default.
+  auto table = tune;
+  table[7] = "table";
+  r = ktune(table);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("x over the default"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("x vs the CPU"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CPU baseline: openblas_sgemm"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reused"), std::string::npos) << r.out;
+
+  // --no-baseline skips it and says so.
+  auto skip = tune;
+  skip.push_back("--no-baseline");
+  r = ktune(skip);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto skipped = json::parse(r.out);
+  EXPECT_TRUE(skipped["cpu_baseline"].is_null());
+  EXPECT_TRUE(skipped["best"]["speedup_vs_cpu"].is_null());
+  EXPECT_NE(skipped["cpu_baseline_skipped"].get<std::string>().find("--no-baseline"),
+            std::string::npos);
+}
+
+// Kernel-only beside end-to-end: the copies of the inputs and the output are real OpenCL copies,
+// timed, stored with the session, and added to the kernel's time.
+TEST_F(TuneCli, TransfersAreMeasuredStoredAndAddedEndToEnd) {
+  auto r = ktune({"tune", "matmul", "--shape", "64x64x64", "--db", path("t.db"), "--format", "json",
+                  "--budget-evals", "2", "--min-runs", "2", "--max-runs", "3", "--finalists", "0",
+                  "--no-baseline"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out);
+  const auto& t = doc["transfers"];
+  ASSERT_EQ(t.size(), 2u) << "PoCL has pageable memory only: " << t.dump();
+  EXPECT_EQ(t[0]["direction"], "host_to_device");
+  EXPECT_EQ(t[0]["memory"], "pageable");
+  EXPECT_EQ(t[0]["bytes"], 2 * 64 * 64 * 4) << "A and B (beta = 0: C is not read)";
+  EXPECT_EQ(t[1]["direction"], "device_to_host");
+  EXPECT_EQ(t[1]["bytes"], 64 * 64 * 4);
+  EXPECT_GE(t[0]["time"]["runs"].get<int>(), 5);
+  const double in = t[0]["time"]["median_ms"], out = t[1]["time"]["median_ms"];
+  EXPECT_GT(in, 0);
+  EXPECT_GT(out, 0);
+  const auto& best = doc["best"];
+  EXPECT_DOUBLE_EQ(best["end_to_end_ms"].get<double>(),
+                   in + best["objective_ms"].get<double>() + out);
+  EXPECT_TRUE(best["end_to_end_pinned_ms"].is_null());
+  EXPECT_TRUE(doc["transfers_skipped"].is_null());
+
+  auto store = db::Store::open_existing(path("t.db"));
+  db::Statement rows(store.connection(),
+                     "SELECT direction, bytes, median_ms FROM transfers ORDER BY direction");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.text(0), "device_to_host");
+  EXPECT_DOUBLE_EQ(rows.real(2), out);
+  ASSERT_TRUE(rows.step());
+  EXPECT_DOUBLE_EQ(rows.real(2), in);
+
+  // A replay has no device to copy to, and says so.
+  r = ktune({"tune", "--dataset", tiny_dataset(), "--budget-evals", "3", "--db", path("t.db")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("end-to-end: not available in a replay"), std::string::npos) << r.out;
+}
+
+// The crossover sweep: per size the configuration (the stored best for the nearest shape, else
+// the default, said so), the kernel, the copies and the CPU, both crossover answers, stored.
+TEST_F(TuneCli, CrossoverComparesTheDeviceWithTheCpuPerSizeAndSaysWhereItWins) {
+  auto r = ktune({"tune", "matmul", "--shape", "32x32x32", "--db", path("x.db"), "--budget-evals",
+                  "2", "--min-runs", "2", "--max-runs", "2", "--finalists", "0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = ktune({"crossover", "matmul", "--sizes", "64,16,32", "--db", path("x.db"), "--format", "json",
+             "--min-runs", "2", "--max-runs", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out);
+  const auto& points = doc["points"];
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(points[0]["size"], 16);
+  EXPECT_EQ(points[2]["size"], 64);
+  for (const auto& p : points) {
+    EXPECT_EQ(p["config_source"], "stored") << "every size has a nearest tuned shape";
+    EXPECT_EQ(p["tuned_for"], "m=32,n=32,k=32");
+    ASSERT_TRUE(p["kernel_ms"].is_number()) << p.dump();
+    ASSERT_TRUE(p["cpu_ms"].is_number()) << p.dump();
+    EXPECT_DOUBLE_EQ(p["end_to_end_ms"].get<double>(),
+                     p["kernel_ms"].get<double>() + p["transfer_ms"].get<double>());
+    EXPECT_DOUBLE_EQ(p["speedup_kernel"].get<double>(),
+                     p["cpu_ms"].get<double>() / p["kernel_ms"].get<double>());
+  }
+  // Whatever PoCL gives, the answers follow from the speed-ups, and the note says what it is.
+  const auto wins_from = [&](const char* key) {
+    json from = nullptr;
+    for (const auto& p : points)
+      if (p[key].get<double>() > 1) {
+        if (from.is_null()) from = p["size"];
+      } else {
+        from = nullptr;
+      }
+    return from;
+  };
+  EXPECT_EQ(doc["kernel_crossover"], wins_from("speedup_kernel"));
+  EXPECT_EQ(doc["end_to_end_crossover"], wins_from("speedup_end_to_end"));
+  EXPECT_NE(doc["device_note"].get<std::string>().find("PoCL"), std::string::npos);
+
+  auto store = db::Store::open_existing(path("x.db"));
+  db::Statement rows(store.connection(),
+                     "SELECT COUNT(*), SUM(config_source = 'stored') FROM crossover_points");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.integer(0), 3);
+  EXPECT_EQ(rows.integer(1), 3);
+
+  // Without anything stored: the default configuration, said so; as CSV, one row per size.
+  r = ktune({"crossover", "matmul", "--sizes", "16", "--db", path("empty.db"), "--format", "csv",
+             "--min-runs", "2", "--max-runs", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto csv = lines(r.out);
+  ASSERT_EQ(csv.size(), 2u) << r.out;
+  EXPECT_EQ(csv[0].rfind("size,problem,config_source,config,kernel_ms", 0), 0u) << csv[0];
+  EXPECT_NE(csv[1].find(",default,"), std::string::npos) << csv[1];
+  r = ktune({"crossover", "matmul", "--sizes", "16,abc", "--db", path("empty.db")});
+  expect_usage_error(r, "--sizes 16,abc: 'abc' is not a positive size");
+}
+
 }  // namespace
 }  // namespace ktune::test

@@ -39,9 +39,11 @@ TEST(Schema, NewDatabaseHasEveryTableViewAndSetting) {
   EXPECT_EQ(store.schema_version(), 4);
   auto& c = store.connection();
   for (const char* name :
-       {"devices", "kernels", "problems", "problem_dims", "configurations", "config_values",
-        "sessions", "measurements", "metrics", "finalists", "schema_migrations", "best", "results",
-        "evaluations", "measurement_devices"}) {
+       {"devices",        "kernels",       "problems",          "problem_dims",
+        "configurations", "config_values", "sessions",          "measurements",
+        "metrics",        "finalists",     "schema_migrations", "best",
+        "results",        "evaluations",   "cpu_baselines",     "session_baselines",
+        "transfers",      "crossovers",    "crossover_points",  "measurement_devices"}) {
     EXPECT_EQ(scalar(c, fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE name = '{}'", name)),
               1)
         << name;
@@ -192,9 +194,9 @@ TEST(Schema, MigratesSchema2ToRankByTheMedianAndKeepFinalists) {
   EXPECT_EQ(scalar(old, "PRAGMA user_version"), 2);
 }
 
-// Schema 4 only adds tables: a schema 3 database gains them, keeps everything, and needs no
-// backup.
-TEST(Schema, MigratesSchema3ByAddingTheDevicesOfMeasurements) {
+// Schema 4 only adds tables: what was stored stays as it was, the backup keeps version 3; the
+// new tables work (the device of each measurement of a search on several devices).
+TEST(Schema, MigratesSchema3AfterABackupByAddingTables) {
   TempDir dir;
   const auto path = dir / "v3.db";
   {
@@ -202,13 +204,33 @@ TEST(Schema, MigratesSchema3ByAddingTheDevicesOfMeasurements) {
     c.execute(schema_sql(3));
     c.execute(
         fmt::format("PRAGMA application_id = {}; PRAGMA user_version = 3", Store::kApplicationId));
+    c.execute(
+        "INSERT INTO devices (id, fingerprint, backend, name, first_seen) "
+        "VALUES (1, 'fp', 'opencl', 'CPU', '2024-01-01T00:00:00Z');"
+        "INSERT INTO kernels (id, family) VALUES (1, 'matmul');"
+        "INSERT INTO problems (id, family, dtype, shape) VALUES (1, 'matmul', 'f32', "
+        "'m=8,n=8,k=8');"
+        "INSERT INTO configurations (id, kernel_id, canonical) VALUES (1, 1, 'TS=8');"
+        "INSERT INTO sessions (id, uid, kernel_id, problem_id, device_id, strategy, "
+        "tool_version, started_at, status) VALUES (1, 'u1', 1, 1, 1, 'auto', '0.2.0', "
+        "'2024-01-01T00:00:00Z', 'completed');"
+        "INSERT INTO measurements (session_id, seq, configuration_id, problem_id, device_id, "
+        "outcome, runs, samples_ms, median_ms, rank_ms, created_at) VALUES "
+        "(1, 1, 1, 1, 1, 'correct', 1, '[2.0]', 2.0, 2.0, '2024-01-01T00:00:01Z');");
   }
   auto store = Store::open(path);
   EXPECT_EQ(store.schema_version(), 4);
-  EXPECT_EQ(store.migration_backup(), "");
+  EXPECT_EQ(store.migration_backup(), path.string() + ".v3-backup");
   auto& c = store.connection();
+  for (const char* table :
+       {"cpu_baselines", "session_baselines", "transfers", "crossovers", "crossover_points"})
+    EXPECT_EQ(scalar(c, fmt::format("SELECT COUNT(*) FROM {}", table)), 0) << table;
+  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM measurements WHERE median_ms = 2.0"), 1);
+  EXPECT_EQ(scalar(c, "SELECT MAX(version) FROM schema_migrations"), 4);
+  Connection old(path.string() + ".v3-backup", Connection::Mode::read_only);
+  EXPECT_EQ(scalar(old, "PRAGMA user_version"), 3);
+  EXPECT_EQ(scalar(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'cpu_baselines'"), 0);
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'measurement_devices'"), 1);
-  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = 4"), 1);
   const auto session = store.begin_session(test::session_on(test::gpu(), test::matmul(8, 8, 8)));
   RecordExtras on_device_2;
   on_device_2.device_index = 2;
@@ -277,7 +299,7 @@ TEST(Schema, MigratesSchema1AfterABackupAndKeepsEverything) {
                    "WHERE shape = 'm=64,n=48,k=40' AND name = 'n'"),
             48);
   EXPECT_TRUE(check_database(store).empty());
-  Statement note(c, "SELECT backup FROM schema_migrations WHERE version = 3");
+  Statement note(c, "SELECT backup FROM schema_migrations WHERE version = 4");
   ASSERT_TRUE(note.step());
   EXPECT_EQ(note.text(0), backup);
 

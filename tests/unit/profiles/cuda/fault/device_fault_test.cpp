@@ -10,6 +10,7 @@
 
 #include "profiles/cuda/cuda_backend.hpp"
 #include "profiles/cuda/nvrtc_compiler.hpp"
+#include "profiles/transfers.hpp"
 #include "tests/unit/profiles/cuda/fault/fault_fixture.hpp"
 
 namespace ktune::test {
@@ -230,6 +231,45 @@ TEST(CudaDriver, NoDriverAtAllIsSaidSo) {
   fake.driver(0, cudaErrorInsufficientDriver);
   EXPECT_EQ(profiles::cuda::make_backend()->discover().problem,
             "CUDA: no NVIDIA driver found (cudaErrorInsufficientDriver (35))");
+}
+
+// Transfers on CUDA: cudaMemcpyAsync between the device's events, from pageable memory and from
+// cudaMallocHost memory (the fake copies pinned memory at 25 GB/s, pageable at 10 GB/s), every
+// pinned allocation freed again.
+TEST_F(CudaFault, CopiesAreTimedByEventsFromPageableAndPinnedMemory) {
+  ASSERT_TRUE(device->has_pinned_memory());
+  profiles::TransferSizes sizes{{4'000'000, 1'000'000}, 2'000'000};
+  profiles::TransferOptions options;
+  options.min_runs = 3;
+  options.max_runs = 3;
+  const auto t = profiles::measure_transfers(*device, sizes, options);
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t[0].direction, CopyDirection::host_to_device);
+  EXPECT_EQ(t[0].memory, HostMemory::pageable);
+  EXPECT_EQ(t[0].bytes, 5'000'000u);
+  EXPECT_NEAR(t[0].time.median, 0.5, 1e-4);  // 5 MB at 10 GB/s, as the events read it
+  EXPECT_EQ(t[1].direction, CopyDirection::device_to_host);
+  EXPECT_NEAR(t[1].time.median, 0.2, 1e-4);
+  EXPECT_EQ(t[2].memory, HostMemory::pinned);
+  EXPECT_NEAR(t[2].time.median, 0.2, 1e-4);  // 5 MB at 25 GB/s
+  EXPECT_NEAR(t[3].time.median, 0.08, 1e-4);
+  EXPECT_EQ(t[0].time.count, 3u);
+  EXPECT_EQ(fake.count("cudaMallocHost"), fake.count("cudaFreeHost"));
+  EXPECT_EQ(fake.count("cudaMallocHost"), 3u);  // two inputs and the output
+  EXPECT_NEAR(*round_trip_ms(t, HostMemory::pinned), 0.28, 1e-4);
+}
+
+// A failure while copying is the device's error, said as such, and the device still works.
+TEST_F(CudaFault, AFailedPinnedAllocationIsAClearError) {
+  fake.fail("cudaMallocHost", cudaErrorMemoryAllocation);
+  profiles::TransferSizes sizes{{1000}, 1000};
+  try {
+    profiles::measure_transfers(*device, sizes);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("pinned host memory"), std::string::npos) << e.what();
+  }
+  EXPECT_DOUBLE_EQ(run(*scale, 2.0f), kScaleMs);
 }
 
 }  // namespace

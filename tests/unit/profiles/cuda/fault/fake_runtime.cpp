@@ -268,12 +268,35 @@ FakeRuntime::FakeRuntime() {
     auto& f = fake();
     if (auto s = f.enter("cudaMemcpyAsync")) return s;
     if (!f.object(stream, "cudaMemcpyAsync")) return cudaErrorInvalidResourceHandle;
+    const void* host = kind == cudaMemcpyHostToDevice ? from : to;
     if (kind == cudaMemcpyHostToDevice && f.device_memory(to, bytes, "cudaMemcpyAsync"))
       std::memcpy(to, from, bytes);
     else if (kind == cudaMemcpyDeviceToHost && f.device_memory(from, bytes, "cudaMemcpyAsync"))
       std::memcpy(to, from, bytes);
     else
       return cudaErrorInvalidValue;
+    const bool pinned = f.pinned_.count(static_cast<const std::byte*>(host)) > 0;
+    f.clock_ms_ += static_cast<double>(bytes) / (pinned ? kPinnedBytesPerMs : kPageableBytesPerMs);
+    return cudaSuccess;
+  };
+  t.cudaMallocHost = [](void** pointer, std::size_t bytes) {
+    auto& f = fake();
+    if (auto s = f.enter("cudaMallocHost")) return s;
+    auto* memory = new std::byte[bytes];
+    f.pinned_.emplace(memory, bytes);
+    *pointer = memory;
+    return cudaSuccess;
+  };
+  t.cudaFreeHost = [](void* pointer) {
+    auto& f = fake();
+    if (auto s = f.enter("cudaFreeHost")) return s;
+    auto it = f.pinned_.find(static_cast<std::byte*>(pointer));
+    if (it == f.pinned_.end()) {
+      if (pointer) f.problem(fmt::format("cudaFreeHost({}): not a pinned allocation", pointer));
+      return pointer ? cudaErrorInvalidValue : cudaSuccess;
+    }
+    delete[] it->first;
+    f.pinned_.erase(it);
     return cudaSuccess;
   };
   t.cudaMemsetAsync = [](void* pointer, int value, std::size_t bytes, cudaStream_t stream) {
@@ -643,6 +666,8 @@ FakeRuntime::FakeRuntime() {
 FakeRuntime::~FakeRuntime() {
   installed_.reset();
   for (const auto& [pointer, bytes] : memory_)
+    delete[] pointer;
+  for (const auto& [pointer, bytes] : pinned_)
     delete[] pointer;
   g_fake = nullptr;
 }

@@ -4,7 +4,9 @@
 //
 //  - one device like a small H100 (sm_90, 132 SMs, a 4 MiB L2 to keep buffers small) and a
 //    driver that supports CUDA 13.0 (driver(): another version, or no driver at all);
-//  - memory is host memory; copies and memsets happen at once;
+//  - memory is host memory; copies and memsets happen at once, and a copy advances the clock
+//    its events read by its bytes at kPageableBytesPerMs (kPinnedBytesPerMs from cudaMallocHost
+//    memory);
 //  - kernels are no-ops or host callbacks (on_launch) chosen by entry name, and complete at their
 //    launch, except an endless() one: events recorded after it never complete, and every call
 //    that would wait for it is recorded in problems() (and returns at once) until
@@ -36,6 +38,8 @@ namespace ktune::test {
 
 class FakeRuntime {
  public:
+  static constexpr double kPageableBytesPerMs = 10e6;  // 10 GB/s
+  static constexpr double kPinnedBytesPerMs = 25e6;    // 25 GB/s
   FakeRuntime();
   ~FakeRuntime();
   FakeRuntime(const FakeRuntime&) = delete;
@@ -130,6 +134,7 @@ class FakeRuntime {
   double clock_ms_ = 0;
   std::map<void*, std::unique_ptr<Object>> objects_;
   std::map<std::byte*, std::size_t> memory_;
+  std::map<const std::byte*, std::size_t> pinned_;  // cudaMallocHost
   std::set<const void*> freed_by_reset_;
   std::map<std::string, Kernel> kernels_;
   std::vector<Launch> launches_;
