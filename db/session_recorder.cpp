@@ -17,7 +17,10 @@ std::vector<ParamValue> typed_values(const Space& space, const Config& config) {
 }
 
 SessionRecorder::SessionRecorder(Store& store, std::optional<std::int64_t> resume)
-    : store_(store), resume_(resume) {}
+    : store_(store), resume_(resume) {
+  if (resume_ && store_.path() != ":memory:")
+    lease_.emplace(SessionLease::take(store_.path(), *resume_));
+}
 
 void SessionRecorder::session_begun(const tuner::SessionPlan& plan) {
   if (resume_) {
@@ -39,6 +42,7 @@ void SessionRecorder::session_begun(const tuner::SessionPlan& plan) {
   record.settings = plan.settings;
   record.command = plan.command;
   session_ = store_.begin_session(record);
+  if (store_.path() != ":memory:") lease_.emplace(SessionLease::take(store_.path(), session_));
 }
 
 void SessionRecorder::evaluation_recorded(const Space& space, const Config& config,
