@@ -13,6 +13,7 @@
 #include "cli/database_access.hpp"
 #include "cli/option_groups.hpp"
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "db/session_recorder.hpp"
 #include "kernels/family.hpp"
 #include "profiles/backends.hpp"
@@ -256,7 +257,20 @@ int run_profile(const std::vector<std::string>& args) {
   if (auto why = t.space.violation(config))
     throw UsageError(fmt::format("--config {}: {}", t.space.canonical(config), *why));
 
+  for (const auto& name : o.metrics)
+    if (name.empty() || name.size() > 256 ||
+        name.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") !=
+            std::string::npos)
+      throw UsageError(fmt::format(
+          "--metric {}: not a metric name (accepted: CUPTI names such as "
+          "sm__throughput.avg.pct_of_peak_sustained_elapsed; see ktune metrics --chip C --all)",
+          printable(name)));
   auto device = t.selection.backend->open(t.selection.device.index);
+  if (!o.metrics.empty() && device->info().backend != "cuda")
+    throw UsageError(fmt::format(
+        "--metric {}: the {} backend has no hardware counters (accepted with --backend cuda)",
+        printable(o.metrics.front()), device->info().backend));
   if (auto warning = for_option("--timer", [&] { return device->set_timer(measurement.timer); });
       !warning.empty())
     std::cerr << "ktune: warning: " << warning << '\n';
