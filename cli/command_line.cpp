@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/output.hpp"
+#include "core/utf8.hpp"
 
 namespace ktune::cli {
 namespace {}  // namespace
@@ -105,6 +106,20 @@ void check_text(const std::string& text, const std::string& flag,
   if (text.empty())
     throw UsageError(
         fmt::format("{}: empty{}", flag, accepted.empty() ? "" : " (accepted: " + list + ")"));
+  // Text that is stored or printed again must be readable: UTF-8, one line.
+  if (const auto at = invalid_utf8_at(text))
+    throw UsageError(
+        fmt::format("{}: not UTF-8 text (byte {:#04x} at position {}; accepted: "
+                    "UTF-8 text without control characters)",
+                    flag, static_cast<unsigned char>(text[*at]), *at + 1));
+  if (const auto control =
+          std::find_if(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+      control != text.end())
+    throw UsageError(fmt::format(
+        "{} {}: a control character at position {} (accepted: text without control characters)",
+        flag, printable(text.size() > 80 ? text.substr(0, 80) + "..." : text),
+        control - text.begin() + 1));
   if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), text) == accepted.end())
     throw UsageError(fmt::format("{} {}: unknown value (accepted: {})", flag, text, list));
 }
@@ -116,6 +131,33 @@ po::typed_value<std::string>* text_value(std::string* target, std::string flag,
         check_text(text, flag, accepted);
         *target = text;
       });
+  if (!target->empty()) semantic->default_value(*target);
+  return semantic;
+}
+
+void check_path(const std::string& path, const std::string& flag) {
+  if (path.size() > kMaxPathBytes)
+    throw UsageError(
+        fmt::format("{}: a path of {} bytes is too long (accepted: at most {} bytes, "
+                    "each name in it at most {})",
+                    flag, path.size(), kMaxPathBytes, kMaxNameBytes));
+  check_text(path, flag);
+  std::size_t start = 0;
+  while (start < path.size()) {
+    const auto end = std::min(path.find('/', start), path.size());
+    if (end - start > kMaxNameBytes)
+      throw UsageError(fmt::format(
+          "{}: the name '{}...' in the path is {} bytes long (accepted: at most {} bytes a name)",
+          flag, path.substr(start, 40), end - start, kMaxNameBytes));
+    start = end + 1;
+  }
+}
+
+po::typed_value<std::string>* path_value(std::string* target, std::string flag) {
+  auto* semantic = po::value<std::string>()->notifier([target, flag](const std::string& text) {
+    check_path(text, flag);
+    *target = text;
+  });
   if (!target->empty()) semantic->default_value(*target);
   return semantic;
 }

@@ -92,12 +92,20 @@ po::typed_value<std::string>* real_value(double* target, std::string flag, doubl
                                          bool inclusive = false);
 po::typed_value<std::string>* real_value(double* target, std::string flag, double min,
                                          bool inclusive, NoDefault);
-// Throws UsageError unless `text` is not empty and (with `accepted`) one of those values.
+// Throws UsageError unless `text` is not empty, UTF-8 without control characters and (with
+// `accepted`) one of those values.
 void check_text(const std::string& text, const std::string& flag,
                 const std::vector<std::string>& accepted = {});
 // Text that must not be empty; with `accepted`, one of those values.
 po::typed_value<std::string>* text_value(std::string* target, std::string flag,
                                          std::vector<std::string> accepted = {});
+// Linux's limits on a path and on each name in it (PATH_MAX less the final NUL, NAME_MAX).
+inline constexpr std::size_t kMaxPathBytes = 4095;
+inline constexpr std::size_t kMaxNameBytes = 255;
+// Throws UsageError unless `path` is text as check_text accepts it, within those limits.
+void check_path(const std::string& path, const std::string& flag);
+// A file's path, checked by check_path.
+po::typed_value<std::string>* path_value(std::string* target, std::string flag);
 
 // Runs `f`; a UsageError from a lower layer (which says what is wrong in its own terms, e.g.
 // "BM=48: not a value of BM ...") is said again with the option in front ("--set BM=48: ...").

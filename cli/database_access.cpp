@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "db/paths.hpp"
 
 namespace ktune::cli {
@@ -44,11 +45,15 @@ std::string database_path(const DatabaseOption& database) {
 db::Store open_results(const DatabaseOption& database) {
   const auto path = db::database_path(database.path);
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::is_regular_file(status))
     throw Error(fmt::format(
-        "no results database at '{}' (ktune tune and ktune import create one; --db FILE or "
+        "no results database at '{}': {} (ktune tune and ktune import create one; --db FILE or "
         "$KTUNE_DB choose another)",
-        path.string()));
+        printable(path.string()),
+        std::filesystem::is_directory(status) ? std::string("it is a directory")
+        : ec                                  ? ec.message()
+                                              : std::string("no such file")));
   const bool writable = ::access(path.c_str(), W_OK) == 0;
   auto store = db::Store::open_existing(
       path, writable ? db::Store::Access::read_write : db::Store::Access::read_only);

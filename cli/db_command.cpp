@@ -1,13 +1,19 @@
 // ktune db <action>: the results database as a file: merge shards from several machines, export
 // every measurement, show what is in it, check it.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
 #include "cli/database_access.hpp"
 #include "core/error.hpp"
+#include "core/pending_file.hpp"
+#include "core/utf8.hpp"
 #include "db/json.hpp"
 #include "db/merge.hpp"
 
@@ -41,7 +47,7 @@ int run_db_merge(const std::vector<std::string>& args) {
   std::string into;
   FormatOption output({Format::table, Format::json});
   line.options()("source", po::value(&sources)->composing(), "a database to merge")(
-      "into", text_value(&into, "--into"), "the database to merge into (created if missing)");
+      "into", path_value(&into, "--into"), "the database to merge into (created if missing)");
   line.add(output);
   line.positional("source", -1);
   if (!line.parse(args)) return 0;
@@ -51,11 +57,20 @@ int run_db_merge(const std::vector<std::string>& args) {
   if (sources.empty())
     throw UsageError(
         "ktune db merge: which databases? (e.g. ktune db merge a.db b.db --into c.db)");
+  // A new database is merged under a temporary name and appears only when every source merged.
+  std::optional<PendingFile> created;
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(into, ec)))
+    created.emplace(std::filesystem::path(into));
   DatabaseOption target;
-  target.path = into;
-  auto store = open_for_writing(target);
-  std::vector<std::filesystem::path> paths(sources.begin(), sources.end());
-  const auto reports = db::merge_databases(store, paths);
+  target.path = created ? created->temporary().string() : into;
+  std::vector<db::MergeSourceReport> reports;
+  {
+    auto store = open_for_writing(target);
+    std::vector<std::filesystem::path> paths(sources.begin(), sources.end());
+    reports = db::merge_databases(store, paths);
+  }
+  if (created) created->commit();
   const Json rows = reports;
   if (output.format == Format::json) {
     print_json(std::cout, Json{{"into", into}, {"sources", rows}});
@@ -85,7 +100,7 @@ int run_db_export(const std::vector<std::string>& args) {
       "session",
       integer_value(&session, "--session", std::int64_t{1},
                     std::numeric_limits<std::int64_t>::max(), no_default),
-      "only this session")("output", text_value(&output_file, "--output"),
+      "only this session")("output", path_value(&output_file, "--output"),
                            "write to this file (default: standard output)");
   line.add(database);
   line.add(output);
@@ -96,10 +111,18 @@ int run_db_export(const std::vector<std::string>& args) {
   if (!device.empty()) filter.device = resolve_device(store, device).id;
   if (line.given("session")) filter.session = session;
 
+  // Written under a temporary name, renamed onto --output only when complete.
+  std::optional<PendingFile> pending;
   std::ofstream file;
   if (!output_file.empty()) {
-    file.open(output_file, std::ios::out | std::ios::trunc);
-    if (!file) throw Error(fmt::format("--output {}: cannot write this file", output_file));
+    if (std::error_code ec; std::filesystem::is_directory(output_file, ec))
+      throw Error(fmt::format("--output {}: is a directory (accepted: a file, created or replaced)",
+                              printable(output_file)));
+    pending.emplace(std::filesystem::path(output_file));
+    file.open(pending->temporary(), std::ios::out | std::ios::trunc);
+    if (!file)
+      throw Error(fmt::format("--output {}: cannot write a file in its directory ({})",
+                              printable(output_file), std::strerror(errno)));
   }
   std::ostream& out = output_file.empty() ? std::cout : file;
   const Columns columns = export_columns();
@@ -118,8 +141,13 @@ int run_db_export(const std::vector<std::string>& args) {
   if (output.format == Format::json) out << (rows ? "\n]\n" : "]\n");
   out.flush();
   if (!out) throw Error("export: writing the output failed (disk full?)");
-  if (!output_file.empty())
-    std::cerr << fmt::format("exported {} measurements to {}\n", rows, output_file);
+  if (pending) {
+    file.close();
+    if (!file) throw Error("export: writing the output failed (disk full?)");
+    pending->commit();
+    std::cerr << fmt::format("exported {} measurements to {}{}\n", rows, printable(output_file),
+                             pending->replaces() ? " (replacing the file that was there)" : "");
+  }
   return 0;
 }
 
@@ -157,7 +185,14 @@ int run_db_check(const std::vector<std::string>& args) {
   DatabaseOption database;
   line.add(database);
   if (!line.parse(args)) return 0;
-  auto store = open_results(database);
+  // Read-only, so that a damaged file is examined as it is (an older schema is migrated first).
+  auto store = [&] {
+    try {
+      return db::Store::open_existing(database_path(database), db::Store::Access::read_only);
+    } catch (const Error&) {
+      return open_results(database);
+    }
+  }();
   const auto problems = db::check_database(store);
   if (problems.empty()) {
     std::cout << fmt::format("{}: ok (integrity and foreign keys)\n", store.path());

@@ -21,7 +21,7 @@ int run_export(const std::vector<std::string>& args) {
   std::vector<std::string> device_selectors, shapes;
   DatabaseOption database;
   line.options()("kernel", text_value(&kernel, "kernel"), "the kernel to export: matmul or conv2d")(
-      "out", text_value(&out_dir, "--out"),
+      "out", path_value(&out_dir, "--out"),
       "directory of the CMake package (created; several kernels can share it)")(
       "device", po::value(&device_selectors)->composing(),
       "only this stored device: its id, text in its name, or name=,arch=,driver=,runtime= "

@@ -10,7 +10,7 @@ namespace ktune::cli {
 
 void DatabaseOption::declare(po::options_description& options) {
   options.add_options()(
-      "db", text_value(&path, "--db"),
+      "db", path_value(&path, "--db"),
       "results database (default: $KTUNE_DB, else $XDG_DATA_HOME/ktune/ktune.db)");
 }
 

@@ -14,6 +14,7 @@
 #include "cli/kernel_evaluation.hpp"
 #include "cli/option_groups.hpp"
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "db/session_recorder.hpp"
 #include "kernels/family.hpp"
 #include "profiles/backends.hpp"
@@ -256,6 +257,20 @@ int run_profile(const std::vector<std::string>& args) {
                        : for_option("--config", [&] { return t.space.parse_config(o.config); });
   if (auto why = t.space.violation(config))
     throw UsageError(fmt::format("--config {}: {}", t.space.canonical(config), *why));
+
+  for (const auto& name : o.metrics)
+    if (name.empty() || name.size() > 256 ||
+        name.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") !=
+            std::string::npos)
+      throw UsageError(fmt::format(
+          "--metric {}: not a metric name (accepted: CUPTI names such as "
+          "sm__throughput.avg.pct_of_peak_sustained_elapsed; see ktune metrics --chip C --all)",
+          printable(name)));
+  if (!o.metrics.empty() && t.selection.device.backend != "cuda")
+    throw UsageError(fmt::format(
+        "--metric {}: the {} backend has no hardware counters (accepted with --backend cuda)",
+        printable(o.metrics.front()), t.selection.device.backend));
 
   // The CPU baseline runs before the device work so that neither disturbs the other's timing
   // (the device opens after it, here or in the worker).

@@ -24,6 +24,7 @@
 #include "cli/tune_resume.hpp"
 #include "cli/tune_target.hpp"
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "db/baselines.hpp"
 #include "db/json.hpp"
 #include "db/lookup.hpp"
@@ -49,7 +50,7 @@ void declare(CommandLine& line, TuneOptions& o) {
   o.target.kernel_required = false;  // a replay has none: validate() checks it
   o.target.several_devices = true;
   line.add(o.target);
-  line.options()("dataset", text_value(&o.dataset, "--dataset"),
+  line.options()("dataset", path_value(&o.dataset, "--dataset"),
                  "replay this recorded search (Kernel Tuner cache or T4 file, gzip or plain; "
                  "implies --backend replay): evaluations cost the recorded times")(
       "strategy", text_value(&o.strategy, "--strategy", tuner::strategy_names()),
@@ -314,8 +315,13 @@ int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::str
   Target target;
   describe_target(o, target);
   auto valid = target.space.enumerate();
-  if (valid.empty())
-    throw UsageError("no configuration satisfies the constraints (check --set and --restrict)");
+  if (valid.empty()) {
+    const auto error = target.space.evaluation_error(target.space.default_config());
+    throw UsageError(fmt::format(
+        "no configuration satisfies the constraints{} (check --set and "
+        "--restrict)",
+        error ? " (" + printable(*error) + " at the default configuration)" : std::string()));
+  }
   if (shard) {
     valid = tuner::shard_of(target.space, valid, *shard);
     if (valid.empty())

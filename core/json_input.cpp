@@ -160,8 +160,13 @@ void Document::fail(std::string_view what) const {
 
 std::string read_file(const Document& document, const std::filesystem::path& path,
                       std::uintmax_t max_bytes) {
+  if (path.native().size() > 4095)
+    throw UsageError(fmt::format("{} path of {} bytes is too long (accepted: at most 4095 bytes)",
+                                 document.kind, path.native().size()));
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
+  if (error && error != std::errc::no_such_file_or_directory)
+    document.fail(fmt::format("cannot be read ({})", error.message()));
   if (!std::filesystem::exists(status)) document.fail("no such file");
   if (std::filesystem::is_directory(status)) document.fail("is a directory, not a file");
   std::ifstream in(path, std::ios::binary);

@@ -193,6 +193,16 @@ int source_version(const std::filesystem::path& source) {
                     "up to {}): upgrade ktune",
                     source.string(), version, Store::kSchemaVersion));
   if (version < 1) throw Error(fmt::format("merge: '{}' is not a ktune database", source.string()));
+  Statement id(c, "PRAGMA application_id");
+  id.step();
+  if (id.integer(0) != 0 && id.integer(0) != Store::kApplicationId)
+    throw Error(fmt::format("merge: '{}' is not a ktune database (its application_id is {:#x})",
+                            source.string(), id.integer(0)));
+  // Checked before it is attached: SQLite would report a damaged source under the target's name.
+  if (const auto verdict = c.quick_check(); verdict != "ok")
+    throw Error(
+        fmt::format("merge: source '{}' is damaged (quick_check: {}); restore it from a copy",
+                    source.string(), verdict));
   return version;
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "db/catalog.hpp"
 #include "db/measurement_reader.hpp"
 #include "db/sqlite.hpp"
@@ -368,9 +369,20 @@ std::vector<std::string> check_database(const Store& store) {
   auto& c = store.connection();
   std::vector<std::string> problems;
   {
-    Statement s(c, "PRAGMA integrity_check");
-    while (s.step())
-      if (s.text(0) != "ok") problems.push_back(s.text(0));
+    // Through the C API: a file too damaged to finish the check reports why as a problem.
+    sqlite3_stmt* raw = nullptr;
+    int status = sqlite3_prepare_v2(c.handle(), "PRAGMA integrity_check", -1, &raw, nullptr);
+    while (status == SQLITE_OK && (status = sqlite3_step(raw)) == SQLITE_ROW) {
+      const auto* text = sqlite3_column_text(raw, 0);
+      const std::string line = text ? printable(reinterpret_cast<const char*>(text)) : "";
+      if (line != "ok") problems.push_back(line);
+      status = SQLITE_OK;
+    }
+    if (status != SQLITE_DONE)
+      problems.push_back(
+          fmt::format("the integrity check stopped: {}", printable(sqlite3_errmsg(c.handle()))));
+    sqlite3_finalize(raw);
+    if (status != SQLITE_DONE) return problems;
   }
   Statement s(c, "PRAGMA foreign_key_check");
   while (s.step())

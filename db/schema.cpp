@@ -48,6 +48,35 @@ std::int64_t count(const Connection& c, std::string_view sql) {
   return s.integer(0);
 }
 
+std::string another_program(const Connection& c, std::string_view why) {
+  return fmt::format(
+      "'{}' is an SQLite database of another program ({}): ktune leaves it alone; choose "
+      "another database",
+      c.path(), why);
+}
+
+// Whether the file is ktune's, read without writing: its application_id is ktune's (schema 3 and
+// later) or unset (older schemas), and a file without a schema version holds no tables.
+void check_identity(const Connection& c, int version) {
+  const auto id = count(c, "PRAGMA application_id");
+  if (id != 0 && id != Store::kApplicationId)
+    throw Error(another_program(c, fmt::format("its application_id is {:#x}, not ktune's", id)));
+  if (version == 0 &&
+      count(c, "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") > 0)
+    throw Error(another_program(c, "it has tables but no ktune schema version"));
+}
+
+// SQLite's quick_check, before anything is written into a database opened for writing: a
+// damaged file is refused as it is, for its owner to restore (or read with db check).
+void check_sound(const Connection& c) {
+  const std::string verdict = c.quick_check();
+  if (verdict == "ok") return;
+  throw Error(
+      fmt::format("database '{}' is damaged (quick_check: {}); nothing was written to it: "
+                  "restore it from a copy, or see what is left with ktune db check",
+                  c.path(), verdict));
+}
+
 void note_migration(Connection& c, int version, const std::string& backup) {
   Statement s(
       c,
@@ -117,20 +146,25 @@ void Store::prepare_schema() {
                     c.path(), version, kSchemaVersion));
   if (version < 0)
     throw Error(fmt::format("'{}' is not a ktune database (schema version {})", c.path(), version));
+  // The one rule for opening a database: nothing is written (not even the journal mode) until
+  // the file is known to be ktune's and sound.
+  check_identity(c, version);
+  const bool writable = !c.read_only();
+  if (writable && version > 0) check_sound(c);
   c.execute("PRAGMA foreign_keys = ON");
   // Set, not left to how SQLite was built: a committed evaluation survives power loss.
   c.execute("PRAGMA synchronous = FULL");
   // 32 MiB of page cache (SQLite's default is 2 MiB): lookups in a large database stay in it.
   c.execute("PRAGMA cache_size = -32768");
-  const bool writable = !c.read_only();
+  if (version == 0 && !create_if_empty_)
+    throw Error(fmt::format("'{}' holds no ktune results{}", c.path(),
+                            writable ? "" : " (and is read-only here)"));
   if (writable && c.path() != ":memory:") {
     Statement wal(c, "PRAGMA journal_mode = WAL");
     wal.step();
   }
   if (version == kSchemaVersion) return;
   if (!writable) {
-    if (version == 0)
-      throw Error(fmt::format("'{}' holds no ktune results (and is read-only here)", c.path()));
     throw Error(
         fmt::format("database '{}' has schema {} of an older ktune and is read-only here: open it "
                     "once with write access (e.g. ktune db info) to migrate it",
@@ -150,10 +184,7 @@ void Store::create_schema() {
     return;
   }
   if (count(c, "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") > 0)
-    throw Error(
-        fmt::format("'{}' is an SQLite database of another program (it has tables but no ktune "
-                    "schema version): ktune leaves it alone; choose another database",
-                    c.path()));
+    throw Error(another_program(c, "it has tables but no ktune schema version"));
   c.execute(schema_sql(kSchemaVersion));
   note_migration(c, kSchemaVersion, "");
   c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,

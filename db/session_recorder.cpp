@@ -21,7 +21,10 @@ std::vector<ParamValue> typed_values(const Space& space, const Config& config) {
 }
 
 SessionRecorder::SessionRecorder(Store& store, std::optional<std::int64_t> resume)
-    : store_(store), resume_(resume) {}
+    : store_(store), resume_(resume) {
+  if (resume_ && store_.path() != ":memory:")
+    lease_.emplace(SessionLease::take(store_.path(), *resume_));
+}
 
 void SessionRecorder::session_begun(const tuner::SessionPlan& plan) {
   devices_ = plan.devices;
@@ -30,6 +33,7 @@ void SessionRecorder::session_begun(const tuner::SessionPlan& plan) {
     store_.reopen_session(session_);
   } else {
     session_ = store_.begin_session(record_of(plan));
+    if (store_.path() != ":memory:") lease_.emplace(SessionLease::take(store_.path(), session_));
   }
   if (plan.cpu_baseline) record_baseline(plan.problem, *plan.cpu_baseline);
   if (!plan.transfers.empty()) record_transfers(store_, session_, plan.transfers);

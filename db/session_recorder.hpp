@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "db/session_lease.hpp"
 #include "db/store.hpp"
 #include "tuner/recorder.hpp"
 
@@ -11,7 +12,9 @@ namespace ktune::db {
 
 class SessionRecorder final : public tuner::Recorder {
  public:
-  // Records a new session, or continues the stored session `resume`.
+  // Records a new session, or continues the stored session `resume`. The session is leased to
+  // this process while the recorder lives (db/session_lease.hpp): resuming one that another
+  // process records into throws ktune::Error naming that process.
   explicit SessionRecorder(Store& store, std::optional<std::int64_t> resume = std::nullopt);
 
   // The stored session's id, once begun.
@@ -36,6 +39,7 @@ class SessionRecorder final : public tuner::Recorder {
   std::int64_t session_ = 0;
   std::optional<CpuBaseline> baseline_;
   std::vector<int> devices_;  // the plan's device indices, when several
+  std::optional<SessionLease> lease_;
 };
 
 // The typed values of a configuration of `space`, as the store keeps them.

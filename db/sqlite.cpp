@@ -69,6 +69,19 @@ bool Connection::read_only() const {
   return sqlite3_db_readonly(db_, "main") == 1;
 }
 
+std::string Connection::quick_check() const {
+  sqlite3_stmt* raw = nullptr;
+  int status = sqlite3_prepare_v2(db_, "PRAGMA quick_check(1)", -1, &raw, nullptr);
+  std::string verdict;
+  if (status == SQLITE_OK && (status = sqlite3_step(raw)) == SQLITE_ROW) {
+    const auto* text = sqlite3_column_text(raw, 0);
+    verdict = text ? reinterpret_cast<const char*>(text) : "";
+  }
+  if (status != SQLITE_ROW) verdict = sqlite3_errmsg(db_);
+  sqlite3_finalize(raw);
+  return printable(verdict);
+}
+
 void Connection::set_busy_timeout(int milliseconds) {
   check(sqlite3_busy_timeout(db_, milliseconds), "setting the busy timeout");
 }

@@ -65,6 +65,9 @@ class Connection {
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
   bool read_only() const;
+  // SQLite's quick_check of the main database: "ok", or the first problem it found (or why it
+  // could not run) as one line of UTF-8. Reads only.
+  std::string quick_check() const;
   // How long a statement waits for another process's lock before failing with "locked".
   void set_busy_timeout(int milliseconds);
 

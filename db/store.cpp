@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "db/catalog.hpp"
 #include "db/ids.hpp"
 #include "db/json.hpp"
@@ -81,7 +82,7 @@ std::filesystem::path checked_parent(const std::filesystem::path& path, bool cre
     if (ec)
       throw Error(fmt::format("cannot create the database directory '{}': {}", parent.string(),
                               ec.message()));
-  } else if (!std::filesystem::is_directory(parent)) {
+  } else if (std::error_code ec; !std::filesystem::is_directory(parent, ec)) {
     throw Error(fmt::format("cannot open database '{}': directory '{}' does not exist",
                             path.string(), parent.string()));
   }
@@ -97,23 +98,34 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
+// What stands in the way of opening `path` as a file, if anything: a directory, a symlink loop,
+// a name too long, a directory that cannot be entered.
+std::optional<std::string> unusable(const std::filesystem::path& path, bool must_exist) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) return ec.message();
+  if (std::filesystem::is_directory(status)) return std::string("it is a directory");
+  if (must_exist && !std::filesystem::exists(status)) return std::string("no such file");
+  return std::nullopt;
+}
+
 Store Store::open(const std::filesystem::path& path, bool create_directories) {
+  if (auto why = unusable(path, false))
+    throw Error(fmt::format("cannot open database '{}': {}", printable(path.string()), *why));
   checked_parent(path, create_directories);
-  if (std::filesystem::is_directory(path))
-    throw Error(fmt::format("cannot open database '{}': it is a directory", path.string()));
   Store store(std::make_unique<Connection>(path.string()));
   store.prepare_schema();
   return store;
 }
 
 Store Store::open_existing(const std::filesystem::path& path, Access access) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw Error(fmt::format("no results database at '{}' (tuning or importing creates one)",
-                            path.string()));
+  if (auto why = unusable(path, true))
+    throw Error(fmt::format("no results database at '{}': {} (tuning or importing creates one)",
+                            printable(path.string()), *why));
   Store store(std::make_unique<Connection>(path.string(), access == Access::read_only
                                                               ? Connection::Mode::read_only
                                                               : Connection::Mode::read_write));
+  store.create_if_empty_ = false;
   store.prepare_schema();
   return store;
 }

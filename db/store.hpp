@@ -152,6 +152,7 @@ class Store {
   std::unique_ptr<Connection> connection_;
   std::unique_ptr<StatementCache> statements_;
   std::string migration_backup_;
+  bool create_if_empty_ = true;  // open() gives an empty file the schema; open_existing() not
 };
 
 // A short stable hash of a text (64-bit FNV-1a, hex): kernel sources, imported data.

@@ -37,10 +37,10 @@ void read_everything(ktune::db::Store& store) {
     (void)store.evaluations(s.id);
   (void)db::devices(store);
   (void)db::session_summaries(store, {});
-  for (const auto& kernel : db::kernel_families(store))
+  for (const auto& kernel : db::kernel_names(store))
     for (const auto& p : db::problems(store, kernel))
       (void)db::top_configurations(store, kernel, p.problem, std::nullopt, 3);
-  db::for_each_measurement(store, {}, [](const db::ExportRow&) {});
+  db::for_each_measurement(store, {}, [](const db::StoredMeasurement&) {});
   (void)db::database_info(store);
   (void)db::check_database(store);
 }

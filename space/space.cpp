@@ -141,6 +141,17 @@ std::optional<std::string> Space::violation(const Config& config) const {
   return std::nullopt;
 }
 
+std::optional<std::string> Space::evaluation_error(const Config& config) const {
+  for (const auto& e : constraints_) {
+    try {
+      e.evaluate(config.values);
+    } catch (const std::domain_error& error) {
+      return std::string(error.what());
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<Config> Space::enumerate() const {
   std::vector<Config> result;
   if (allowed_) {

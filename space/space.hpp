@@ -51,6 +51,10 @@ class Space {
   // Nullopt when valid; else why not ("violates 'BM % TM == 0'", "BM=48 is not a value of BM").
   std::optional<std::string> violation(const Config& config) const;
   bool is_valid(const Config& config) const { return !violation(config); }
+  // The first constraint that cannot be evaluated at `config` (a division by zero, an overflow),
+  // as "division by zero in 'BM / 0 > 1'"; nullopt when every one can. Says why a space whose
+  // constraints divide by zero everywhere is empty.
+  std::optional<std::string> evaluation_error(const Config& config) const;
 
   // Every valid configuration, in lexicographic order of parameter value positions. Constraints
   // are checked as soon as their last parameter is assigned, so invalid subtrees are never

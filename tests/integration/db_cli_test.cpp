@@ -224,6 +224,30 @@ TEST_F(DbCli, ExportCsvAndJson) {
                      "accepted: csv, json");
 }
 
+// Issue 14.11-12: db export --output says when it replaces a file, and a failing export or
+// merge leaves nothing behind (outputs are written under a temporary name, renamed on success).
+TEST_F(DbCli, OutputsAppearOnlyWhenComplete) {
+  import_a4000(db());
+  const auto out = dir_ / "old.csv";
+  std::ofstream(out) << "keep me\n";
+  auto r = ktune({"db", "export", "--db", db(), "--output", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("(replacing the file that was there)"), std::string::npos) << r.err;
+  EXPECT_GT(fs::file_size(out), 1000u);
+
+  std::ofstream(out) << "keep me\n";
+  std::ofstream(path("notes.db")) << std::string(4096, 'x');
+  expect_runtime_error(ktune({"db", "export", "--db", path("notes.db"), "--output", out.string()}),
+                       "not a usable ktune database");
+  EXPECT_EQ(fs::file_size(out), 8u);
+
+  expect_runtime_error(ktune({"db", "merge", path("notes.db"), "--into", path("new.db")}),
+                       "notes.db");
+  for (const auto& entry : fs::directory_iterator(dir_))
+    EXPECT_EQ(entry.path().filename().string().find("new.db"), std::string::npos)
+        << entry.path() << " was left behind";
+}
+
 TEST_F(DbCli, OldDatabasesAreMigratedAndBrokenOnesReported) {
   const auto old = db("old.db");
   {

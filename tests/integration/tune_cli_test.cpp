@@ -336,6 +336,42 @@ TEST_F(TuneCli, KillNineMidSessionThenResumeMeasuresNothingTwice) {
   EXPECT_EQ(store.sessions()[0].status, SessionStatus::completed);
 }
 
+// Issue 14.2: a resumed session is leased to the process resuming it. Two resumes at once: one
+// continues, the other is refused naming the process and host that hold the session; nothing
+// is measured twice. The lease of the killed tuner (a dead process) is taken over.
+TEST_F(TuneCli, TwoResumesAtOnceMeasureNothingTwice) {
+  const std::string dataset = (kDatasets / "convolution_A4000.json.gz").string();
+  const std::vector<std::string> common{"tune",       "--dataset",      dataset, "--db",
+                                        path("l.db"), "--budget-evals", "120",   "--budget-time",
+                                        "1e6",        "--replay-pace",  "0.02"};
+  const pid_t pid = start(common, env());
+  ASSERT_TRUE(wait_for_evaluations(path("l.db"), 10));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the session finished before it was killed";
+
+  auto resume_args = common;
+  resume_args.push_back("--resume");
+  CommandResult first, second;
+  std::thread a([&] { first = ktune(resume_args); });
+  std::thread b([&] { second = ktune(resume_args); });
+  a.join();
+  b.join();
+  const int succeeded = (first.exit_code == 0) + (second.exit_code == 0);
+  EXPECT_EQ(succeeded, 1) << first.err << " | " << second.err;
+  const auto& refused = first.exit_code == 0 ? second : first;
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("is being tuned by process"), std::string::npos) << refused.err;
+  EXPECT_EQ(lines(refused.err).size(), 1u) << refused.err;
+
+  db::Store store = db::Store::open(path("l.db"));
+  std::set<std::string> configs;
+  for (const auto& e : store.evaluations(1))
+    EXPECT_TRUE(configs.insert(e.config).second) << e.config << " was measured twice";
+  EXPECT_EQ(store.count_evaluations(1), 120);
+}
+
 TEST_F(TuneCli, CtrlCStopsCleanlyAndResumes) {
   const std::string dataset = (kDatasets / "convolution_A4000.json.gz").string();
   Reaper child(start({"tune", "--dataset", dataset, "--db", path("c.db"), "--budget-evals", "120",

@@ -475,3 +475,85 @@ TEST(Schema, DamagedSchemaTextGivesAOneLineUtf8Error) {
 
 }  // namespace
 }  // namespace ktune::db
+
+namespace ktune::db {
+namespace {
+
+std::string bytes_of(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+std::string journal_mode(const std::filesystem::path& path) {
+  Connection c(path.string(), Connection::Mode::read_only);
+  Statement s(c, "PRAGMA journal_mode");
+  s.step();
+  return s.text(0);
+}
+
+// Issue 14.9: another program's file is never changed, not even switched to WAL.
+TEST(OpeningRule, AnotherProgramsDatabaseKeepsItsJournalMode) {
+  TempDir dir;
+  const auto path = dir / "other.db";
+  {
+    Connection c(path.string());
+    c.execute("CREATE TABLE foo (x)");
+  }
+  ASSERT_EQ(journal_mode(path), "delete");
+  const auto before = bytes_of(path);
+  for (auto access : {Store::Access::read_write, Store::Access::read_only}) {
+    const auto why = error_of([&] { Store::open_existing(path, access); });
+    EXPECT_NE(why.find("another program"), std::string::npos) << why;
+  }
+  EXPECT_NE(error_of([&] { Store::open(path); }).find("another program"), std::string::npos);
+  EXPECT_EQ(journal_mode(path), "delete");
+  EXPECT_EQ(bytes_of(path), before);
+}
+
+// A file that SQLite reads but whose application_id is another program's.
+TEST(OpeningRule, AnotherApplicationIdIsRefused) {
+  TempDir dir;
+  const auto path = dir / "other.db";
+  {
+    Connection c(path.string());
+    c.execute("PRAGMA application_id = 1234; PRAGMA user_version = 3");
+  }
+  const auto before = bytes_of(path);
+  const auto why = error_of([&] { Store::open(path); });
+  EXPECT_NE(why.find("another program"), std::string::npos) << why;
+  EXPECT_EQ(bytes_of(path), before);
+}
+
+// Issue 14.3: a database that fails quick_check is never written, however it is opened.
+TEST(OpeningRule, ADamagedDatabaseIsNeverWritten) {
+  TempDir dir;
+  const auto path = dir / "c.db";
+  fill(path, 40);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(40'000);
+    const std::string garbage(1024, '\x5a');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  const auto before = bytes_of(path);
+  const auto why = error_of([&] {
+    auto store = Store::open(path);
+    store.begin_session(test::session_on(test::gpu(), test::matmul(64, 64, 64)));
+  });
+  EXPECT_NE(why.find("is damaged"), std::string::npos) << why;
+  EXPECT_EQ(why.find('\n'), std::string::npos) << why;
+  EXPECT_EQ(bytes_of(path), before);
+}
+
+// Issue 14.12: opening an empty file to read it (export, queries) gives it no schema.
+TEST(OpeningRule, AnEmptyFileOpenedToReadStaysEmpty) {
+  TempDir dir;
+  const auto path = dir / "e.db";
+  std::ofstream(path).close();
+  const auto why = error_of([&] { Store::open_existing(path, Store::Access::read_write); });
+  EXPECT_NE(why.find("holds no ktune results"), std::string::npos) << why;
+  EXPECT_EQ(std::filesystem::file_size(path), 0u);
+}
+
+}  // namespace
+}  // namespace ktune::db
