@@ -344,12 +344,13 @@ TEST_F(TuneCli, TwoResumesAtOnceMeasureNothingTwice) {
   const std::vector<std::string> common{"tune",       "--dataset",      dataset, "--db",
                                         path("l.db"), "--budget-evals", "120",   "--budget-time",
                                         "1e6",        "--replay-pace",  "0.02"};
-  const pid_t pid = start(common, env());
-  ASSERT_TRUE(wait_for_evaluations(path("l.db"), 10));
-  ::kill(pid, SIGKILL);
+  Reaper child(start(common, paused_after(env(), 10)));
   int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the session finished before it was killed";
+  ASSERT_TRUE(child.wait(status, WUNTRACED, 120)) << "ktune never paused";
+  ASSERT_TRUE(WIFSTOPPED(status)) << "ktune ended before its pause point: " << status;
+  ASSERT_EQ(child.signal(SIGKILL), 0);
+  ASSERT_TRUE(child.wait(status, 0, 120));
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
 
   auto resume_args = common;
   resume_args.push_back("--resume");
