@@ -172,8 +172,7 @@ void Store::prepare_schema() {
   }
   if (version == 0) create_schema();
   if (schema_version() == 1) migrate_from_v1();
-  if (schema_version() == 2) migrate_from_v2();
-  if (schema_version() == 3) migrate_from_v3();
+  if (const int v = schema_version(); v == 2 || v == 3) migrate_in_place(v);
 }
 
 void Store::create_schema() {
@@ -284,40 +283,25 @@ void Store::migrate_from_v1() {
   migration_backup_ = backup;
 }
 
-// Schema 2 had no finalists and ranked by the search median: the measurements gain rank_ms
-// (their median), the finalists table is created, and the views and index that rank are made
-// again over rank_ms.
-void Store::migrate_from_v2() {
+// Schemas 2 and 3 become 4 by altering them in place after a backup copy. Schema 2 had no
+// finalists and ranked by the search median: its measurements gain rank_ms (their median) and
+// the views and index that rank are made again over rank_ms. Schema 4 only adds tables (the CPU
+// baselines, the transfers, the crossover sweeps, the device of each measurement): running the
+// current file creates them (and schema 2's finalists), and nothing stored changes.
+void Store::migrate_in_place(int from) {
   auto& c = *connection_;
-  const std::string backup = back_up(c.path(), 2);
+  const std::string backup = back_up(c.path(), from);
   Transaction tx(c);
-  if (schema_version() != 2) {  // another process migrated it meanwhile
+  if (schema_version() != from) {  // another process migrated it meanwhile
     tx.commit();
     return;
   }
-  c.execute(
-      "ALTER TABLE measurements ADD COLUMN rank_ms REAL;"
-      "UPDATE measurements SET rank_ms = median_ms;"
-      "DROP INDEX IF EXISTS measurements_best; DROP VIEW IF EXISTS best; "
-      "DROP VIEW IF EXISTS results; DROP VIEW IF EXISTS evaluations;");
-  c.execute(schema_sql(kSchemaVersion));
-  note_migration(c, kSchemaVersion, backup);
-  c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,
-                        kSchemaVersion));
-  tx.commit();
-  migration_backup_ = backup;
-}
-
-// Schema 4 only adds tables (the CPU baselines, the transfers, the crossover sweeps): they are
-// created, after a backup copy, and nothing stored is changed.
-void Store::migrate_from_v3() {
-  auto& c = *connection_;
-  const std::string backup = back_up(c.path(), 3);
-  Transaction tx(c);
-  if (schema_version() != 3) {  // another process migrated it meanwhile
-    tx.commit();
-    return;
-  }
+  if (from == 2)
+    c.execute(
+        "ALTER TABLE measurements ADD COLUMN rank_ms REAL;"
+        "UPDATE measurements SET rank_ms = median_ms;"
+        "DROP INDEX IF EXISTS measurements_best; DROP VIEW IF EXISTS best; "
+        "DROP VIEW IF EXISTS results; DROP VIEW IF EXISTS evaluations;");
   c.execute(schema_sql(kSchemaVersion));
   note_migration(c, kSchemaVersion, backup);
   c.execute(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId,

@@ -7,11 +7,9 @@
 
 namespace ktune::db {
 
-// The SQL that creates schema `version` (1, 3 or 4; version 2 is migrated by altering it;
-// 3 is kept for the migration tests, which build a schema 3 database from it). Throws
+// The SQL that creates schema `version`: 1 (migrated by copying its rows) or 4, the current one
+// (2 and 3 are migrated by altering them and running the current file). Throws
 // std::out_of_range for other versions.
 std::string_view schema_sql(int version);
-// The whole current schema (schema 3 and what schema 4 adds).
-std::string current_schema_sql();
 
 }  // namespace ktune::db

@@ -144,8 +144,7 @@ class Store {
   void prepare_schema();
   void create_schema();
   void migrate_from_v1();
-  void migrate_from_v2();
-  void migrate_from_v3();
+  void migrate_in_place(int from);  // schema 2 or 3
   std::int64_t insert_session(const SessionRow& row);
   std::int64_t insert_measurement(const MeasurementRow& row);
 

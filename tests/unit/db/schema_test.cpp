@@ -150,11 +150,20 @@ void write_v1(const std::filesystem::path& path) {
   add(13, 4, "TS=8,WPT=1", "timeout", "took 10 s", std::nullopt, "[]");
 }
 
+// Schema 3 as ktune wrote it: schema 4 without the tables schema 4 added (only the current
+// schema is kept as a file, as for the schemas before it).
+void create_schema_3(Connection& c) {
+  c.execute(schema_sql(4));
+  c.execute(
+      "DROP TABLE measurement_devices; DROP TABLE crossover_points; DROP TABLE crossovers; "
+      "DROP TABLE transfers; DROP TABLE session_baselines; DROP TABLE cpu_baselines;");
+}
+
 // A schema 2 database as ktune 0.1 wrote it (schema 3 without what the migration adds): a
 // session with two measurements.
 void write_v2(const std::filesystem::path& path) {
   Connection c(path.string());
-  c.execute(schema_sql(3));
+  create_schema_3(c);
   c.execute(
       "DROP VIEW best; DROP VIEW results; DROP VIEW evaluations; DROP INDEX measurements_best;"
       "DROP TABLE finalists; ALTER TABLE measurements DROP COLUMN rank_ms;"
@@ -201,7 +210,7 @@ TEST(Schema, MigratesSchema3AfterABackupByAddingTables) {
   const auto path = dir / "v3.db";
   {
     Connection c(path.string());
-    c.execute(schema_sql(3));
+    create_schema_3(c);
     c.execute(
         fmt::format("PRAGMA application_id = {}; PRAGMA user_version = 3", Store::kApplicationId));
     c.execute(
