@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -102,6 +103,29 @@ int main(int argc, char** argv) {
     }
     profiles::isolation::IsolatedEvaluator process(spec, space, {ktune_binary, "worker"});
 
+    // The bare cost of one request: a configuration the space's constraints reject is answered
+    // without compiling or running anything, in both.
+    std::optional<Config> rejected;
+    const Config base = space.default_config();
+    for (std::size_t p = 0; p < base.values.size() && !rejected; ++p)
+      for (std::int64_t v : space.params()[p].values) {
+        Config c = base;
+        c.values[p] = v;
+        if (space.violation(c)) {
+          rejected = c;
+          break;
+        }
+      }
+    std::vector<double> trip_none, trip_process;
+    for (int i = 0; rejected && i < 400; ++i) {
+      auto t = Clock::now();
+      none.evaluate(*rejected);
+      trip_none.push_back(ms_since(t));
+      t = Clock::now();
+      process.evaluate(*rejected);
+      trip_process.push_back(ms_since(t));
+    }
+
     // One evaluation of each first, in both: compiler caches warm on both sides.
     for (const auto& c : chosen) {
       none.evaluate(c);
@@ -130,6 +154,12 @@ int main(int argc, char** argv) {
         "worker start (spawn, open the device, inputs and reference): "
         "median {:.0f} ms of {} starts\n\n",
         median(starts), starts.size());
+    if (rejected)
+      std::cout << fmt::format(
+          "one request answered at once (a configuration the constraints reject), median of "
+          "{}: none {:.4f} ms, process {:.4f} ms: {:.3f} ms a round trip\n\n",
+          trip_none.size(), median(trip_none), median(trip_process),
+          median(trip_process) - median(trip_none));
     std::cout << "| configuration | eval none ms | eval process ms | overhead ms | kernel none "
                  "ms | kernel process ms | kernel ratio | 95% CI none / process |\n"
                  "|---|---:|---:|---:|---:|---:|---:|---|\n";
