@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -12,6 +13,8 @@
 
 namespace ktune::profiles::isolation {
 namespace {
+
+constexpr int kHang = -1;  // not a signal: the worker sleeps for ever, running (not stopped)
 
 std::vector<std::pair<std::string, std::string>> pairs_of(const std::string& text) {
   std::vector<std::pair<std::string, std::string>> pairs;
@@ -43,7 +46,7 @@ FaultInjection::Fault FaultInjection::parse(const std::string& text) {
   const auto bad = [&] {
     return Error(fmt::format(
         "KTUNE_WORKER_FAULT: '{}': expected SIGNAL@WHEN, SIGNAL one of SEGV, ABRT, KILL, STOP, "
-        "BUS, FPE, ILL and WHEN one of start, #N, NAME=VALUE[,NAME=VALUE...]",
+        "BUS, FPE, ILL, HANG and WHEN one of start, #N, NAME=VALUE[,NAME=VALUE...]",
         text));
   };
   const auto at = text.find('@');
@@ -52,7 +55,7 @@ FaultInjection::Fault FaultInjection::parse(const std::string& text) {
   if (name.rfind("SIG", 0) == 0) name = name.substr(3);
   static const std::map<std::string, int> kSignals{
       {"SEGV", SIGSEGV}, {"ABRT", SIGABRT}, {"KILL", SIGKILL}, {"STOP", SIGSTOP},
-      {"BUS", SIGBUS},   {"FPE", SIGFPE},   {"ILL", SIGILL}};
+      {"BUS", SIGBUS},   {"FPE", SIGFPE},   {"ILL", SIGILL},   {"HANG", kHang}};
   const auto found = kSignals.find(name);
   if (found == kSignals.end()) throw bad();
   f.signal = found->second;
@@ -74,6 +77,11 @@ FaultInjection::Fault FaultInjection::parse(const std::string& text) {
 }
 
 void FaultInjection::fire(int signal) {
+  if (signal == kHang) {
+    std::cerr << "ktune worker: fault injection: hanging" << std::endl;
+    for (;;)
+      std::this_thread::sleep_for(std::chrono::hours(1));
+  }
   std::cerr << "ktune worker: fault injection: raising SIG" << sigabbrev_np(signal) << std::endl;
   if (signal != SIGSTOP && signal != SIGKILL)
     std::signal(signal, SIG_DFL);  // a real crash, whatever handler a runtime installed

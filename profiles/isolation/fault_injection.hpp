@@ -6,9 +6,10 @@
 //   start           before the worker reads its first message (a worker that cannot start)
 //   #N              at the first launch of the Nth evaluation this worker serves (N >= 1)
 //   NAME=V[,...]    at the first launch of every configuration that has these values
-// STOP freezes the worker: to the parent it is a kernel that never ends. Several faults are
-// separated by ';' (SEGV@BM=16;STOP@BM=32). Unset, it does nothing.
-// Every time it fires it says so on stderr ("ktune worker: fault injection: raising SIGSEGV").
+// STOP freezes the worker: to the parent it is a kernel that never ends; HANG (not a signal)
+// makes it sleep for ever instead, running, as a worker stuck in a driver call would. Several
+// faults are separated by ';' (SEGV@BM=16;STOP@BM=32). Unset, it does nothing. Every time it fires
+// it says so on stderr ("ktune worker: fault injection: raising SIGSEGV").
 #include <cstdint>
 #include <optional>
 #include <string>
