@@ -183,7 +183,7 @@ TEST_F(DbCli, MergeSkipsAndReportsDuplicates) {
   EXPECT_EQ(sources[1]["measurements_added"], 6768);
   const auto info = ktune_json({"db", "info", "--db", db("c.db")});
   EXPECT_EQ(info["rows"]["measurements"], 4362 + 6768);
-  EXPECT_EQ(info["schema_version"], 3);
+  EXPECT_EQ(info["schema_version"], 4);
   auto r = ktune({"db", "merge", db("a.db"), "--into", db("c.db")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("0 measurements added, 4362 duplicates skipped"), std::string::npos)
