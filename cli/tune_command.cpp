@@ -311,7 +311,7 @@ std::vector<Config> warm_start_of(const db::Store& store, const Target& t) {
 // One search (one shape of a list when `list` is given), into `store`. Returns the exit code.
 int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::string>& args,
              const std::optional<tuner::Shard>& shard, const tuner::Budget& budget,
-             db::Store& store, ShapeList* list) {
+             std::optional<db::Store>& opened, ShapeList* list) {
   Target target;
   describe_target(o, target);
   auto valid = target.space.enumerate();
@@ -332,6 +332,9 @@ int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::str
     target.space.restrict_to(valid);
   }
 
+  // Opened once the target is known to be good: a bad dataset or shape never creates it.
+  if (!opened) opened.emplace(open_for_writing(o.database));
+  db::Store& store = *opened;
   std::optional<db::StoredSession> resumed;
   if (line.given("resume")) {
     if (!list) {
@@ -449,14 +452,14 @@ int run_tune(const std::vector<std::string>& args) {
   if (!o.shard.empty()) shard = for_option("--shard", [&] { return tuner::parse_shard(o.shard); });
   const tuner::Budget budget = budget_of(o, line);
   if (o.shapes.empty()) {
-    auto store = open_for_writing(o.database);
+    std::optional<db::Store> store;
     return tune_one(o, line, args, shard, budget, store, nullptr);
   }
 
   // A list of shapes: --shard splits the list, not the space.
   auto shapes = read_shape_list(kernels::find_family(o.target.kernel), o.shapes);
   if (shard) shapes = shard_shapes(shapes, *shard);
-  auto store = open_for_writing(o.database);
+  std::optional<db::Store> store;
   ShapeList list;
   int status = 0;
   for (const auto& shape : shapes) {
