@@ -368,26 +368,33 @@ DatabaseInfo database_info(const Store& store) {
 std::vector<std::string> check_database(const Store& store) {
   auto& c = store.connection();
   std::vector<std::string> problems;
-  {
-    // Through the C API: a file too damaged to finish the check reports why as a problem.
+  // Through the C API: a file too damaged to finish a check reports why as a problem. Returns
+  // false when the check stopped.
+  auto check = [&](const char* pragma, const char* name, auto&& row) {
     sqlite3_stmt* raw = nullptr;
-    int status = sqlite3_prepare_v2(c.handle(), "PRAGMA integrity_check", -1, &raw, nullptr);
+    int status = sqlite3_prepare_v2(c.handle(), pragma, -1, &raw, nullptr);
     while (status == SQLITE_OK && (status = sqlite3_step(raw)) == SQLITE_ROW) {
-      const auto* text = sqlite3_column_text(raw, 0);
-      const std::string line = text ? printable(reinterpret_cast<const char*>(text)) : "";
-      if (line != "ok") problems.push_back(line);
+      row(raw);
       status = SQLITE_OK;
     }
     if (status != SQLITE_DONE)
       problems.push_back(
-          fmt::format("the integrity check stopped: {}", printable(sqlite3_errmsg(c.handle()))));
+          fmt::format("the {} stopped: {}", name, printable(sqlite3_errmsg(c.handle()))));
     sqlite3_finalize(raw);
-    if (status != SQLITE_DONE) return problems;
-  }
-  Statement s(c, "PRAGMA foreign_key_check");
-  while (s.step())
-    problems.push_back(
-        fmt::format("{} row {} refers to a missing row of {}", s.text(0), s.integer(1), s.text(2)));
+    return status == SQLITE_DONE;
+  };
+  auto text = [](sqlite3_stmt* s, int column) {
+    const auto* t = sqlite3_column_text(s, column);
+    return t ? printable(reinterpret_cast<const char*>(t)) : std::string();
+  };
+  if (!check("PRAGMA integrity_check", "integrity check", [&](sqlite3_stmt* s) {
+        if (const auto line = text(s, 0); line != "ok") problems.push_back(line);
+      }))
+    return problems;
+  check("PRAGMA foreign_key_check", "foreign key check", [&](sqlite3_stmt* s) {
+    problems.push_back(fmt::format("{} row {} refers to a missing row of {}", text(s, 0),
+                                   sqlite3_column_int64(s, 1), text(s, 2)));
+  });
   return problems;
 }
 

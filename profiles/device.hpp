@@ -8,6 +8,7 @@
 //
 // Failures that end one variant throw VariantFailure with its outcome (compile_error,
 // launch_error, resource_exceeded); failures of the device itself throw ktune::Error.
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -51,6 +52,16 @@ class HostBuffer {
   virtual std::span<std::byte> bytes() = 0;
 };
 
+// The pageable host memory every backend has.
+class PageableHostBuffer final : public HostBuffer {
+ public:
+  explicit PageableHostBuffer(std::size_t bytes) : data_(bytes) {}
+  std::span<std::byte> bytes() override { return data_; }
+
+ private:
+  std::vector<std::byte> data_;
+};
+
 class Device {
  public:
   virtual ~Device() = default;
@@ -70,11 +81,24 @@ class Device {
   // True where the backend has page-locked host memory (CUDA: cudaMallocHost).
   virtual bool has_pinned_memory() const { return false; }
   // Host memory for copies; throws Error for pinned memory where the backend has none.
-  virtual std::unique_ptr<HostBuffer> allocate_host(std::size_t bytes, HostMemory memory);
+  // (Defined here, not in profiles/: the backends are built below the profiles library.)
+  virtual std::unique_ptr<HostBuffer> allocate_host(std::size_t bytes, HostMemory memory) {
+    if (memory == HostMemory::pinned)
+      throw Error("the " + info().backend + " backend has no pinned host memory");
+    return std::make_unique<PageableHostBuffer>(bytes);
+  }
   // One copy of host.size() bytes from `host` into `buffer` (host_to_device) or back, waited for;
   // its duration in milliseconds as the device timed it. The default times write() and read()
   // on the host's clock.
-  virtual double timed_copy(Buffer& buffer, std::span<std::byte> host, CopyDirection direction);
+  virtual double timed_copy(Buffer& buffer, std::span<std::byte> host, CopyDirection direction) {
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    if (direction == CopyDirection::host_to_device)
+      write(buffer, host);
+    else
+      read(buffer, host);
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  }
 
   // Evicts the device caches between timed runs where the backend can (CUDA: L2 flush).
   virtual void flush_caches() {}

@@ -10,16 +10,6 @@
 namespace ktune::profiles {
 namespace {
 
-// The pageable host memory every backend has.
-class PageableHostBuffer final : public HostBuffer {
- public:
-  explicit PageableHostBuffer(std::size_t bytes) : data_(bytes) {}
-  std::span<std::byte> bytes() override { return data_; }
-
- private:
-  std::vector<std::byte> data_;
-};
-
 TransferTiming time_direction(Device& device, CopyDirection direction, HostMemory memory,
                               const std::vector<std::uint64_t>& sizes,
                               const TransferOptions& options) {
@@ -55,22 +45,6 @@ TransferTiming time_direction(Device& device, CopyDirection direction, HostMemor
 }
 
 }  // namespace
-
-std::unique_ptr<HostBuffer> Device::allocate_host(std::size_t bytes, HostMemory memory) {
-  if (memory == HostMemory::pinned)
-    throw Error("the " + info().backend + " backend has no pinned host memory");
-  return std::make_unique<PageableHostBuffer>(bytes);
-}
-
-double Device::timed_copy(Buffer& buffer, std::span<std::byte> host, CopyDirection direction) {
-  using Clock = std::chrono::steady_clock;
-  const auto t0 = Clock::now();
-  if (direction == CopyDirection::host_to_device)
-    write(buffer, host);
-  else
-    read(buffer, host);
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
 
 TransferSizes transfer_sizes(const kernels::Family& family, const Problem& problem) {
   TransferSizes sizes;
