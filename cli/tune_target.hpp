@@ -63,8 +63,8 @@ struct Target {
       all.push_back(e.get());
     return all;
   }
-  std::vector<TransferTiming> transfers;                  // the kernel's data copied in and out
-  std::string transfers_skipped;                          // else: why not
+  std::vector<TransferTiming> transfers;  // the kernel's data copied in and out
+  std::string transfers_skipped;          // else: why not
 
   bool replay() const { return family == nullptr; }
 };
