@@ -106,6 +106,32 @@ void Session::compile_ahead(const Config& config, const Budget& budget, const Tu
   evaluator_.prepare_ahead(batch);
 }
 
+// Whether the search stops now, with the reason set in `result`: a stop request, then the budgets
+// over `counted` evaluations (those under way included). What was stored is already paid for:
+// it is served whatever the budget.
+bool Session::budget_spent(const Budget& budget, const std::atomic<bool>* stop, std::size_t counted,
+                           std::size_t since_improvement, TuneResult& result) const {
+  if (stop && stop->load()) {
+    result.stop_reason = StopReason::interrupted;
+    result.interrupted = true;
+    return true;
+  }
+  if (!stored_position_.empty()) return false;
+  if (budget.evaluations && counted >= *budget.evaluations) {
+    result.stop_reason = StopReason::evaluation_budget;
+    return true;
+  }
+  if (budget.seconds && clock() >= *budget.seconds) {
+    result.stop_reason = StopReason::time_budget;
+    return true;
+  }
+  if (budget.stagnation && since_improvement >= *budget.stagnation) {
+    result.stop_reason = StopReason::stagnation;
+    return true;
+  }
+  return false;
+}
+
 TuneResult Session::run(const Budget& budget, std::size_t space_size, const std::atomic<bool>* stop,
                         const Progress& progress) {
   if (devices_.size() > 1) return run_on_several(budget, space_size, stop, progress);
@@ -117,27 +143,8 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
   std::size_t since_improvement = 0;
   std::optional<std::size_t> last_best;
 
-  auto out_of_budget = [&]() -> bool {
-    if (stop && stop->load()) {
-      result.stop_reason = StopReason::interrupted;
-      result.interrupted = true;
-      return true;
-    }
-    // What was stored is already paid for: it is served whatever the budget.
-    if (!stored_position_.empty()) return false;
-    if (budget.evaluations && result.evaluations.size() >= *budget.evaluations) {
-      result.stop_reason = StopReason::evaluation_budget;
-      return true;
-    }
-    if (budget.seconds && clock() >= *budget.seconds) {
-      result.stop_reason = StopReason::time_budget;
-      return true;
-    }
-    if (budget.stagnation && since_improvement >= *budget.stagnation) {
-      result.stop_reason = StopReason::stagnation;
-      return true;
-    }
-    return false;
+  auto out_of_budget = [&] {
+    return budget_spent(budget, stop, result.evaluations.size(), since_improvement, result);
   };
   auto evaluate = [&](const Config& config) {
     if (auto it = stored_position_.find(config); it != stored_position_.end()) {
@@ -218,27 +225,10 @@ TuneResult Session::run_on_several(const Budget& budget, std::size_t space_size,
   std::exception_ptr lost;  // a device was lost: the others finish, then it is rethrown
   bool stopped = false;     // no more starts (budget, request, exhaustion, a lost device)
 
-  auto out_of_budget = [&]() -> bool {
-    if (stop && stop->load()) {
-      result.stop_reason = StopReason::interrupted;
-      result.interrupted = true;
-      return true;
-    }
-    if (!stored_position_.empty()) return false;  // already paid for
-    // What runs now counts: a budget of n evaluations starts n.
-    if (budget.evaluations && result.evaluations.size() + running.size() >= *budget.evaluations) {
-      result.stop_reason = StopReason::evaluation_budget;
-      return true;
-    }
-    if (budget.seconds && clock() >= *budget.seconds) {
-      result.stop_reason = StopReason::time_budget;
-      return true;
-    }
-    if (budget.stagnation && since_improvement >= *budget.stagnation) {
-      result.stop_reason = StopReason::stagnation;
-      return true;
-    }
-    return false;
+  // What runs now counts: a budget of n evaluations starts n.
+  auto out_of_budget = [&] {
+    return budget_spent(budget, stop, result.evaluations.size() + running.size(), since_improvement,
+                        result);
   };
   auto after_each = [&] {
     if (result.best != last_best) {

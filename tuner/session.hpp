@@ -96,6 +96,8 @@ class Session {
   // Hands `config` and the strategy's known next proposals to the evaluator to compile together.
   void compile_ahead(const Config& config, const Budget& budget, const TuneResult& result);
   double clock() const;
+  bool budget_spent(const Budget& budget, const std::atomic<bool>* stop, std::size_t counted,
+                    std::size_t since_improvement, TuneResult& result) const;
 
   const Space& space_;
   std::vector<profiles::Evaluator*> devices_;
