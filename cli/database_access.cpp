@@ -52,6 +52,7 @@ db::Store open_results(const DatabaseOption& database) {
         "$KTUNE_DB choose another)",
         printable(path.string()),
         std::filesystem::is_directory(status) ? std::string("it is a directory")
+        : std::filesystem::exists(status)     ? std::string("it is not a regular file")
         : ec                                  ? ec.message()
                                               : std::string("no such file")));
   const bool writable = ::access(path.c_str(), W_OK) == 0;

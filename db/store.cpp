@@ -98,19 +98,20 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
-// What stands in the way of opening `path` as a file, if anything: a directory, a symlink loop,
-// a name too long, a directory that cannot be entered.
-std::optional<std::string> unusable(const std::filesystem::path& path, bool must_exist) {
+std::optional<std::string> unusable_database_path(const std::filesystem::path& path,
+                                                  bool must_exist) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) return ec.message();
   if (std::filesystem::is_directory(status)) return std::string("it is a directory");
   if (must_exist && !std::filesystem::exists(status)) return std::string("no such file");
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    return std::string("it is not a regular file");
   return std::nullopt;
 }
 
 Store Store::open(const std::filesystem::path& path, bool create_directories) {
-  if (auto why = unusable(path, false))
+  if (auto why = unusable_database_path(path, false))
     throw Error(fmt::format("cannot open database '{}': {}", printable(path.string()), *why));
   checked_parent(path, create_directories);
   Store store(std::make_unique<Connection>(path.string()));
@@ -119,7 +120,7 @@ Store Store::open(const std::filesystem::path& path, bool create_directories) {
 }
 
 Store Store::open_existing(const std::filesystem::path& path, Access access) {
-  if (auto why = unusable(path, true))
+  if (auto why = unusable_database_path(path, true))
     throw Error(fmt::format("no results database at '{}': {} (tuning or importing creates one)",
                             printable(path.string()), *why));
   Store store(std::make_unique<Connection>(path.string(), access == Access::read_only

@@ -21,6 +21,12 @@
 
 namespace ktune::db {
 
+// What stands in the way of opening `path` as a database file, if anything: a directory,
+// something that is not a regular file (a device, a pipe), a symlink loop, a name too long, a
+// directory that cannot be entered, or (with `must_exist`) nothing there.
+std::optional<std::string> unusable_database_path(const std::filesystem::path& path,
+                                                  bool must_exist);
+
 class Connection;
 class StatementCache;
 
