@@ -6,7 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -42,6 +46,34 @@ std::string read_holder(int fd) {
   return printable(text);
 }
 
+// Whether the holder text names a process of this host that no longer exists: the text a killed
+// tuner left, read in the moment between a new taker's lock and its own text.
+bool names_a_dead_process(const std::string& holder) {
+  const std::string marker = " on host '";
+  const auto at = holder.find(marker);
+  if (at == std::string::npos || at == 0) return false;
+  const std::string host = host_name();
+  if (host.empty() || holder.compare(at + marker.size(), host.size() + 1, host + "'") != 0)
+    return false;
+  errno = 0;
+  char* end = nullptr;
+  const long pid = std::strtol(holder.c_str(), &end, 10);
+  if (end != holder.c_str() + at || pid <= 0 || errno != 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+// Who holds the lock on `fd`. A taker writes its name just after it locks, so an empty text or
+// the name of a dead process is read again for a moment before the refusal says so.
+std::string live_holder(int fd) {
+  std::string holder;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    holder = read_holder(fd);
+    if (!holder.empty() && !names_a_dead_process(holder)) return "process " + holder;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return "another process";
+}
+
 // Whether `fd` is still the file at `path`: a holder removes the file when it releases the
 // lease, so a lock taken on a file already removed is no lease at all.
 bool still_linked(int fd, const std::string& path) {
@@ -68,12 +100,10 @@ SessionLease SessionLease::take(const std::string& database, std::int64_t sessio
       if (errno != EWOULDBLOCK)
         throw Error(fmt::format("cannot lease session {} of database '{}': {}", session,
                                 printable(database), std::strerror(errno)));
-      const std::string holder = read_holder(file.get());
       throw Error(fmt::format(
           "session {} of database '{}' is being tuned by {}; wait for it to end, or stop "
           "that process",
-          session, printable(database),
-          holder.empty() ? std::string("another process") : "process " + holder));
+          session, printable(database), live_holder(file.get())));
     }
     if (!still_linked(file.get(), path)) continue;  // released and removed meanwhile: again
     const std::string host = host_name();
