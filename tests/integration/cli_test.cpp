@@ -35,7 +35,8 @@ class Cli : public CliFixture {
     }
   }
 
-  const std::vector<std::string> quick_{"--min-runs", "2", "--max-runs", "3"};
+  const std::vector<std::string> quick_{
+      "--min-runs", "2", "--max-runs", "3", kPatientTimeout[0], kPatientTimeout[1]};
 };
 
 TEST_F(Cli, VersionAndHelp) {

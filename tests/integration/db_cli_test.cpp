@@ -115,7 +115,7 @@ TEST_F(DbCli, QueryBestSaysWhichRuleAnswered) {
 TEST_F(DbCli, BuiltInFamilyUsesItsConstraintsAndDefault) {
   // A matmul tuned briefly on the OpenCL device, then asked about other shapes.
   auto r = ktune({"tune", "matmul", "--shape", "32x32x32", "--db", db(), "--budget-evals", "3",
-                  "--min-runs", "2", "--max-runs", "3"});
+                  "--min-runs", "2", "--max-runs", "3", kPatientTimeout[0], kPatientTimeout[1]});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto doc = ktune_json({"query", "best", "--db", db(), "--kernel", "matmul", "--shape", "32x32x32",
                          "--device", "1"});

@@ -27,7 +27,8 @@ class ProfileCli : public CliFixture {
     return nullptr;
   }
 
-  const std::vector<std::string> quick_{"--min-runs", "3", "--max-runs", "5"};
+  const std::vector<std::string> quick_{
+      "--min-runs", "3", "--max-runs", "5", kPatientTimeout[0], kPatientTimeout[1]};
 };
 
 TEST_F(ProfileCli, OpenClReportsTimeAnalyticMetricsAndTheCpuBaseline) {
