@@ -101,11 +101,13 @@ po::typed_value<std::string>* real_value(double* target, std::string flag, doubl
 }
 
 void check_text(const std::string& text, const std::string& flag,
-                const std::vector<std::string>& accepted) {
+                const std::vector<std::string>& accepted, const std::string& what) {
   const std::string list = fmt::format("{}", fmt::join(accepted, ", "));
   if (text.empty())
-    throw UsageError(
-        fmt::format("{}: empty{}", flag, accepted.empty() ? "" : " (accepted: " + list + ")"));
+    throw UsageError(fmt::format("{}: empty (accepted: {})", flag,
+                                 !accepted.empty() ? list
+                                 : what.empty()    ? std::string("text that is not empty")
+                                                   : what));
   // Text that is stored or printed again must be readable: UTF-8, one line.
   if (const auto at = invalid_utf8_at(text))
     throw UsageError(
@@ -135,13 +137,24 @@ po::typed_value<std::string>* text_value(std::string* target, std::string flag,
   return semantic;
 }
 
+po::typed_value<std::string>* described_text_value(std::string* target, std::string flag,
+                                                   std::string what) {
+  auto* semantic =
+      po::value<std::string>()->notifier([target, flag, what](const std::string& text) {
+        check_text(text, flag, {}, what);
+        *target = text;
+      });
+  if (!target->empty()) semantic->default_value(*target);
+  return semantic;
+}
+
 void check_path(const std::string& path, const std::string& flag) {
   if (path.size() > kMaxPathBytes)
     throw UsageError(
         fmt::format("{}: a path of {} bytes is too long (accepted: at most {} bytes, "
                     "each name in it at most {})",
                     flag, path.size(), kMaxPathBytes, kMaxNameBytes));
-  check_text(path, flag);
+  check_text(path, flag, {}, "a file's path");
   std::size_t start = 0;
   while (start < path.size()) {
     const auto end = std::min(path.find('/', start), path.size());

@@ -93,12 +93,16 @@ po::typed_value<std::string>* real_value(double* target, std::string flag, doubl
 po::typed_value<std::string>* real_value(double* target, std::string flag, double min,
                                          bool inclusive, NoDefault);
 // Throws UsageError unless `text` is not empty, UTF-8 without control characters and (with
-// `accepted`) one of those values.
+// `accepted`) one of those values. `what` says what free text is accepted (e.g. "sizes
+// separated by commas") in the error for an empty value.
 void check_text(const std::string& text, const std::string& flag,
-                const std::vector<std::string>& accepted = {});
+                const std::vector<std::string>& accepted = {}, const std::string& what = {});
 // Text that must not be empty; with `accepted`, one of those values.
 po::typed_value<std::string>* text_value(std::string* target, std::string flag,
                                          std::vector<std::string> accepted = {});
+// Free text that must not be empty, `what` saying what is accepted.
+po::typed_value<std::string>* described_text_value(std::string* target, std::string flag,
+                                                   std::string what);
 // Linux's limits on a path and on each name in it (PATH_MAX less the final NUL, NAME_MAX).
 inline constexpr std::size_t kMaxPathBytes = 4095;
 inline constexpr std::size_t kMaxNameBytes = 255;

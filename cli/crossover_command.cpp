@@ -113,10 +113,12 @@ int run_crossover(const std::vector<std::string>& args) {
   std::string sizes_text = "16,32,64,128,256,512,1024";
   std::uint64_t seed = 1;
   line.add(target);
-  line.options()("sizes", text_value(&sizes_text, "--sizes"),
-                 "the sizes, comma-separated (matmul: n x n x n; conv2d: the default layer on an "
-                 "n x n image); default: 16 to 1024, doubling")("seed", seed_value(&seed, "--seed"),
-                                                                "random seed of the inputs");
+  line.options()(
+      "sizes",
+      described_text_value(&sizes_text, "--sizes", "sizes separated by commas, e.g. 64,256,1024"),
+      "the sizes, comma-separated (matmul: n x n x n; conv2d: the default layer on an "
+      "n x n image); default: 16 to 1024, doubling")("seed", seed_value(&seed, "--seed"),
+                                                     "random seed of the inputs");
   line.add(measurement);
   line.add(database);
   line.add(output);

@@ -60,7 +60,10 @@ void MeasurementOptions::check(const CommandLine&) {
 
 void TargetOptions::declare(po::options_description& options) {
   options.add_options()("kernel", text_value(&kernel, "kernel"), "the kernel: matmul or conv2d")(
-      "shape", text_value(&shape, "--shape"),
+      "shape",
+      described_text_value(&shape, "--shape",
+                           "the problem's sizes, e.g. 1024x1024x1024 for matmul, "
+                           "n=8,c=64,h=56,w=56,k=128,r=3 for conv2d"),
       "the problem's sizes, e.g. 1024x1024x1024 for matmul, n=8,c=64,h=56,w=56,k=128,r=3 for "
       "conv2d (default: the kernel's)");
   if (device_options_ == Device::none) return;
@@ -71,7 +74,10 @@ void TargetOptions::declare(po::options_description& options) {
                             ? "cuda, opencl or replay (default: CUDA if it has a device, else "
                               "OpenCL)"
                             : "cuda or opencl (default: CUDA if it has a device, else OpenCL)")(
-      "device", text_value(&device_text_, "--device"),
+      "device",
+      described_text_value(
+          &device_text_, "--device",
+          several_devices ? "a device index, a list of them or all" : "a device index"),
       several_devices ? "device index within the backend (default: its best; see ktune devices); "
                         "several search together: 0,1,2,3 or all (one model; an index repeated "
                         "opens that device again)"
