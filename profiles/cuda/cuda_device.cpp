@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -186,10 +188,44 @@ class VariantTracker final : public PhaseObserver {
   std::uint64_t variant_ = 0;
 };
 
+// The primary context of an ordinal is shared by every CudaDevice of the process on it; the last
+// one closed releases it (cudaDeviceReset). ktune measures copies on a device it opens for that
+// alone while its worker owns the device: on a GPU in exclusive-process mode a context left in
+// ktune would stop the worker from creating its own, and elsewhere it would hold memory.
+class ContextUse {
+ public:
+  explicit ContextUse(int ordinal) : ordinal_(ordinal) {
+    const std::lock_guard lock(mutex());
+    ++users()[ordinal_];
+  }
+  ContextUse(const ContextUse&) = delete;
+  ContextUse& operator=(const ContextUse&) = delete;
+  ~ContextUse() {
+    const std::lock_guard lock(mutex());
+    if (--users()[ordinal_] > 0 || already_reset_) return;
+    if (api().cudaSetDevice(ordinal_) == cudaSuccess) api().cudaDeviceReset();
+    api().cudaGetLastError();
+  }
+  void already_reset() { already_reset_ = true; }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::map<int, int>& users() {
+    static std::map<int, int> counts;
+    return counts;
+  }
+  int ordinal_;
+  bool already_reset_ = false;
+};
+
 class CudaDevice final : public Device {
  public:
   explicit CudaDevice(int ordinal)
-      : state_(std::make_shared<DeviceState>()),
+      : context_use_(ordinal),
+        state_(std::make_shared<DeviceState>()),
         info_(describe_device(ordinal)),
         arch_(device_architecture(ordinal)),
         compiler_(CompileCache(CompileCache::default_directory())),
@@ -215,6 +251,7 @@ class CudaDevice final : public Device {
       // A kernel may still be running (a timeout): freeing would wait for it, the reset ends it.
       forget_context();
       api().cudaDeviceReset();
+      context_use_.already_reset();
     } else {
       destroy_context_objects();
       for (auto* program : state_->programs)
@@ -652,6 +689,7 @@ class CudaDevice final : public Device {
     }
   }
 
+  ContextUse context_use_;  // first in, last out: released after everything below
   std::shared_ptr<DeviceState> state_;
   DeviceInfo info_;
   Architecture arch_;

@@ -109,6 +109,19 @@ TEST_F(CudaFault, DestroyingEverythingAfterATimeoutWaitsForNothing) {
   EXPECT_EQ(fake.resets(), 1) << "the endless kernel must be ended";
 }
 
+// A process that closed its devices holds no context: ktune measures the copies on a device it
+// opens for that alone while its worker owns the device, and on a GPU in exclusive-process mode
+// a context left in ktune would stop the worker from creating its own.
+TEST_F(CudaFault, ClosingTheLastDeviceOfAnOrdinalReleasesItsContext) {
+  auto second = profiles::cuda::make_backend()->open(0);
+  second.reset();
+  EXPECT_EQ(fake.resets(), 0) << "another device of this process still uses the context";
+  scale.reset();
+  buffer.reset();
+  device.reset();  // TearDown checks that nothing was touched after the reset
+  EXPECT_EQ(fake.resets(), 1) << "the last device closed must release the context";
+}
+
 // --- h: the reset is pending until it succeeded
 
 TEST_F(CudaFault, AFailedResetIsRetriedBeforeTheNextOperation) {
