@@ -61,6 +61,65 @@ class TemporaryDatabase {
   std::filesystem::path path_;
 };
 
+// Schema 4's comparisons with the host: CPU baselines (matched by everything measured: they have
+// no other key), the sessions' links to them and their copies, and crossover sweeps (matched by
+// kernel, device, host, time and result). Needs the caller's merge_problem, merge_device and
+// merge_session maps; a session that has its link or a copy already keeps it.
+void merge_host_comparisons(Connection& c) {
+  c.execute(
+      "INSERT INTO main.cpu_baselines (problem_id, host, method, library, libraries, threads, "
+      "  runs, samples_ms, median_ms, ci_low_ms, ci_high_ms, gflops, tool_version, created_at) "
+      "SELECT mp.dst, b.host, b.method, b.library, b.libraries, b.threads, b.runs, b.samples_ms, "
+      "  b.median_ms, b.ci_low_ms, b.ci_high_ms, b.gflops, b.tool_version, b.created_at "
+      "FROM src.cpu_baselines b JOIN merge_problem mp ON mp.src = b.problem_id "
+      "WHERE NOT EXISTS (SELECT 1 FROM main.cpu_baselines d WHERE d.problem_id = mp.dst "
+      "  AND d.host = b.host AND d.threads = b.threads AND d.libraries = b.libraries "
+      "  AND d.method = b.method AND d.library = b.library AND d.samples_ms = b.samples_ms "
+      "  AND d.created_at = b.created_at) ORDER BY b.id;"
+      "CREATE TEMP TABLE merge_baseline (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL);"
+      "INSERT INTO merge_baseline SELECT b.id, MIN(d.id) FROM src.cpu_baselines b "
+      "  JOIN merge_problem mp ON mp.src = b.problem_id JOIN main.cpu_baselines d "
+      "  ON d.problem_id = mp.dst AND d.host = b.host AND d.threads = b.threads "
+      "  AND d.libraries = b.libraries AND d.method = b.method AND d.library = b.library "
+      "  AND d.samples_ms = b.samples_ms AND d.created_at = b.created_at GROUP BY b.id;"
+
+      "INSERT OR IGNORE INTO main.session_baselines (session_id, baseline_id, reused) "
+      "SELECT ms.dst, mb.dst, x.reused FROM src.session_baselines x "
+      "JOIN merge_session ms ON ms.src = x.session_id "
+      "JOIN merge_baseline mb ON mb.src = x.baseline_id;"
+      "INSERT OR IGNORE INTO main.transfers (session_id, direction, memory, bytes, runs, "
+      "  samples_ms, median_ms, ci_low_ms, ci_high_ms) "
+      "SELECT ms.dst, t.direction, t.memory, t.bytes, t.runs, t.samples_ms, t.median_ms, "
+      "  t.ci_low_ms, t.ci_high_ms FROM src.transfers t "
+      "JOIN merge_session ms ON ms.src = t.session_id;"
+
+      "INSERT INTO main.crossovers (kernel, device_id, host, kernel_crossover, "
+      "  end_to_end_crossover, tool_version, created_at) "
+      "SELECT x.kernel, md.dst, x.host, x.kernel_crossover, x.end_to_end_crossover, "
+      "  x.tool_version, x.created_at FROM src.crossovers x "
+      "JOIN merge_device md ON md.src = x.device_id "
+      "WHERE NOT EXISTS (SELECT 1 FROM main.crossovers d WHERE d.kernel = x.kernel "
+      "  AND d.device_id = md.dst AND d.host = x.host AND d.created_at = x.created_at "
+      "  AND d.kernel_crossover IS x.kernel_crossover "
+      "  AND d.end_to_end_crossover IS x.end_to_end_crossover) ORDER BY x.id;"
+      "CREATE TEMP TABLE merge_crossover (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL);"
+      "INSERT INTO merge_crossover SELECT x.id, MIN(d.id) FROM src.crossovers x "
+      "  JOIN merge_device md ON md.src = x.device_id JOIN main.crossovers d "
+      "  ON d.kernel = x.kernel AND d.device_id = md.dst AND d.host = x.host "
+      "  AND d.created_at = x.created_at AND d.kernel_crossover IS x.kernel_crossover "
+      "  AND d.end_to_end_crossover IS x.end_to_end_crossover GROUP BY x.id;"
+      "INSERT OR IGNORE INTO main.crossover_points (crossover_id, size, problem_id, config, "
+      "  config_source, tuned_for, kernel_ms, transfer_ms, end_to_end_ms, cpu_ms, "
+      "  cpu_baseline_id, speedup_kernel, speedup_end_to_end) "
+      "SELECT mx.dst, p.size, mp.dst, p.config, p.config_source, p.tuned_for, p.kernel_ms, "
+      "  p.transfer_ms, p.end_to_end_ms, p.cpu_ms, mb.dst, p.speedup_kernel, "
+      "  p.speedup_end_to_end FROM src.crossover_points p "
+      "JOIN merge_crossover mx ON mx.src = p.crossover_id "
+      "JOIN merge_problem mp ON mp.src = p.problem_id "
+      "LEFT JOIN merge_baseline mb ON mb.src = p.cpu_baseline_id;"
+      "DROP TABLE temp.merge_baseline; DROP TABLE temp.merge_crossover;");
+}
+
 // Merges the database attached as `src` into `main`, inside the caller's transaction.
 void merge_attached(Connection& c, MergeSourceReport& report) {
   c.execute(fmt::format(
@@ -173,7 +232,9 @@ void merge_attached(Connection& c, MergeSourceReport& report) {
       "SELECT ms.dst, f.rank, mc.dst, f.remeasured, f.runs, f.samples_ms, f.median_ms, "
       "  f.ci_low_ms, f.ci_high_ms FROM src.finalists f "
       "JOIN merge_session ms ON ms.src = f.session_id "
-      "JOIN merge_config mc ON mc.src = f.configuration_id;"
+      "JOIN merge_config mc ON mc.src = f.configuration_id;");
+  merge_host_comparisons(c);
+  c.execute(
       "DROP TABLE temp.merge_device; DROP TABLE temp.merge_kernel; DROP TABLE temp.merge_problem;"
       "DROP TABLE temp.merge_config; DROP TABLE temp.merge_session;"
       "DROP TABLE temp.merge_measurement; DROP TABLE temp.merge_base;");

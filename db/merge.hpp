@@ -2,7 +2,8 @@
 // Merging databases (shards written on several machines) into one. Identity rows are matched by
 // their natural keys, sessions by their uid, measurements by session and position: a measurement
 // already present with the same configuration, time stamp, outcome and samples is a duplicate and
-// skipped; one that collides in position but differs is kept and appended to its session.
+// skipped; one that collides in position but differs is kept and appended to its session. CPU
+// baselines and crossover sweeps are matched by what they measured, and merged once.
 #include <cstdint>
 #include <filesystem>
 #include <string>

@@ -3,6 +3,7 @@
 // needs no device — its shapes, its search space for a problem and device, how to launch a
 // configuration, how much work it does, and how to check its result on the CPU.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,5 +91,10 @@ const Family& find_family(std::string_view name);
 // nullptr for a kernel that is not a built-in family (an imported recording, say).
 const Family* family_named(std::string_view name);
 std::vector<const Family*> all_families();
+
+// Adds a family to the built-in ones, for a program built on ktune's libraries (the test suite's
+// probe kernels, tests/integration/probe_kernels). Call it before anything looks a family up:
+// the list is not locked. Throws Error when the name is taken.
+void register_family(std::unique_ptr<Family> family);
 
 }  // namespace ktune::kernels

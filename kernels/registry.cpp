@@ -11,8 +11,8 @@
 namespace ktune::kernels {
 namespace {
 
-const std::vector<std::unique_ptr<Family>>& registry() {
-  static const auto families = [] {
+std::vector<std::unique_ptr<Family>>& registry() {
+  static auto families = [] {
     std::vector<std::unique_ptr<Family>> list;
     list.push_back(make_matmul_family());
     list.push_back(make_conv2d_family());
@@ -22,6 +22,12 @@ const std::vector<std::unique_ptr<Family>>& registry() {
 }
 
 }  // namespace
+
+void register_family(std::unique_ptr<Family> family) {
+  if (family_named(family->name()))
+    throw Error(fmt::format("a kernel family named '{}' is registered already", family->name()));
+  registry().push_back(std::move(family));
+}
 
 std::vector<const Family*> all_families() {
   std::vector<const Family*> list;

@@ -22,6 +22,7 @@
 
 #include "cli_fixture.hpp"
 #include "db/store.hpp"
+#include "live_workers.hpp"
 #include "run_command.hpp"
 
 namespace ktune::test {
@@ -29,11 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // The lines of `text` that contain `fragment`.
 std::size_t count_lines(const std::string& text, const std::string& fragment) {
@@ -63,20 +59,7 @@ class IsolationCli : public CliFixture {
   }
 
   // Live `ktune worker` processes started for this test (by its private HOME).
-  std::vector<pid_t> workers() const {
-    std::vector<pid_t> found;
-    const std::string home = "HOME=" + dir_.string();
-    for (const auto& entry : fs::directory_iterator("/proc")) {
-      const std::string name = entry.path().filename().string();
-      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-      const std::string cmdline = read_all(entry.path() / "cmdline");
-      if (cmdline.find(std::string("\0worker\0", 8)) == std::string::npos) continue;
-      const std::string environ = read_all(entry.path() / "environ");
-      if (environ.find(std::string(home) + '\0') == std::string::npos) continue;
-      found.push_back(static_cast<pid_t>(std::stol(name)));
-    }
-    return found;
-  }
+  std::vector<pid_t> workers() const { return live_workers(dir_); }
 
   bool wait_until(const std::function<bool()>& done, double seconds) const {
     const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "db/baselines.hpp"
+#include "db/crossovers.hpp"
 #include "db/queries.hpp"
 #include "db/schema.hpp"
+#include "db/transfers.hpp"
 #include "db_test_support.hpp"
 
 namespace ktune::db {
@@ -84,6 +87,104 @@ TEST(Merge, TheDeviceOfEachMeasurementComesAlong) {
                              "SELECT COUNT(*) FROM measurement_devices d JOIN measurements m ON "
                              "m.id = d.measurement_id WHERE d.device_index = 1"),
             2);
+}
+
+StoredCpuBaseline baseline(std::vector<double> samples) {
+  StoredCpuBaseline b;
+  b.method = "openblas_sgemm";
+  b.library = "OpenBLAS 0.3.21 SKYLAKEX";
+  b.libraries = "OpenBLAS 0.3.21 SKYLAKEX";
+  b.threads = 2;
+  b.samples_ms = std::move(samples);
+  return b;
+}
+
+TransferTiming copy(CopyDirection direction, double ms) {
+  TransferTiming t;
+  t.direction = direction;
+  t.bytes = 1 << 20;
+  t.samples_ms = {ms, ms, ms};
+  t.time = summarize(t.samples_ms);
+  return t;
+}
+
+CrossoverPoint point(std::int64_t n, std::optional<std::int64_t> baseline) {
+  CrossoverPoint p;
+  p.size = n;
+  p.problem = test::matmul(n, n, n);
+  p.config = "TS=16,WPT=1";
+  p.config_source = "default";
+  p.kernel_ms = 0.001 * static_cast<double>(n);
+  p.transfer_ms = 0.5;
+  p.cpu_ms = 0.002 * static_cast<double>(n);
+  p.cpu_baseline_id = baseline;
+  return p;
+}
+
+// A tune with its CPU baseline (the `decoys` stored before it, so ids differ between shards)
+// and its copies, and a crossover sweep on the same device.
+void tune_with_baseline(const std::filesystem::path& path, const DeviceInfo& device, std::int64_t n,
+                        int decoys, double cpu_ms) {
+  auto store = Store::open(path);
+  for (int i = 0; i < decoys; ++i)
+    insert_cpu_baseline(store, test::matmul(8, 8, 8 + i), baseline({9.0 + i}));
+  const auto problem = test::matmul(n, n, n);
+  const auto session = store.begin_session(test::session_on(device, problem));
+  store.record(session, "TS=16,WPT=1", test::correct(1.0));
+  const auto id = insert_cpu_baseline(store, problem, baseline({cpu_ms, cpu_ms + 1}));
+  link_cpu_baseline(store, session, id, false);
+  const std::vector<TransferTiming> copies{copy(CopyDirection::host_to_device, 0.25),
+                                           copy(CopyDirection::device_to_host, 0.125)};
+  record_transfers(store, session, copies);
+  store.end_session(session, SessionStatus::completed);
+  CrossoverRecord sweep;
+  sweep.kernel = "matmul";
+  sweep.device = device;
+  sweep.points = {point(n / 2, std::nullopt), point(n, id)};
+  sweep.kernel_crossover = n;
+  record_crossover(store, sweep);
+}
+
+// Schema 4's tables hang off sessions, problems, devices and each other: every reference is
+// remapped to the target's ids, and merging the same shard again adds nothing.
+TEST(Merge, BaselinesTransfersAndCrossoversComeAlongWithTheirIdsRemapped) {
+  TempDir dir;
+  tune_with_baseline(dir / "a.db", test::gpu(), 256, 0, 40.0);
+  tune_with_baseline(dir / "b.db", test::gpu("NVIDIA A100-SXM4-40GB", "sm_80"), 128, 2, 7.0);
+  auto into = Store::open(dir / "c.db");
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round == 0 ? "first merge" : "the same shards again");
+    merge_databases(into, {dir / "a.db", dir / "b.db"});
+    EXPECT_EQ(test::count_rows(into, "SELECT COUNT(*) FROM cpu_baselines"), 4);  // 1 + 2 decoys + 1
+    EXPECT_EQ(test::count_rows(into, "SELECT COUNT(*) FROM session_baselines"), 2);
+    EXPECT_EQ(test::count_rows(into, "SELECT COUNT(*) FROM transfers"), 4);
+    EXPECT_EQ(test::count_rows(into, "SELECT COUNT(*) FROM crossovers"), 2);
+    EXPECT_EQ(test::count_rows(into, "SELECT COUNT(*) FROM crossover_points"), 4);
+    // b's session is 1 in its shard and 2 here; its baseline was 3 there and is 4 here.
+    const auto b = session_cpu_baseline(into, 2);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->id, 4);
+    EXPECT_EQ(b->problem, test::matmul(128, 128, 128).canonical());
+    EXPECT_EQ(b->samples_ms, (std::vector<double>{7.0, 8.0}));
+    EXPECT_FALSE(b->reused);
+    const auto copies = session_transfers(into, 2);
+    ASSERT_EQ(copies.size(), 2u);
+    EXPECT_EQ(copies[0].samples_ms, (std::vector<double>{0.25, 0.25, 0.25}));
+    // Every point names its own problem, and its baseline that problem's, on its own device.
+    EXPECT_EQ(test::count_rows(into,
+                               "SELECT COUNT(*) FROM crossover_points p "
+                               "JOIN cpu_baselines b ON b.id = p.cpu_baseline_id "
+                               "WHERE b.problem_id = p.problem_id"),
+              2);
+    EXPECT_EQ(test::count_rows(into,
+                               "SELECT COUNT(*) FROM crossovers x JOIN devices d "
+                               "ON d.id = x.device_id JOIN crossover_points p "
+                               "ON p.crossover_id = x.id JOIN problems pr ON pr.id = p.problem_id "
+                               "WHERE d.name = 'NVIDIA A100-SXM4-40GB' AND "
+                               "pr.shape IN ('m=64,n=64,k=64', 'm=128,n=128,k=128')"),
+              2);
+    EXPECT_TRUE(check_database(into).empty());
+  }
 }
 
 TEST(Merge, DuplicatesAreDetectedSkippedAndCounted) {

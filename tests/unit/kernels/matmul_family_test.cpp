@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "kernels/family.hpp"
+#include "kernels/matmul/matmul_family.hpp"
 #include "kernels/sample.hpp"
 #include "kernels/sources.hpp"
 
@@ -37,6 +38,15 @@ DeviceInfo small_device() {  // an embedded OpenCL GPU
 
 const Family& matmul() {
   return find_family("matmul");
+}
+
+// A program may add families (register_family), but never a second one of a taken name.
+TEST(MatmulFamily, ItsNameCannotBeRegisteredTwice) {
+  EXPECT_THROW(register_family(make_matmul_family()), Error);
+  int named = 0;
+  for (const Family* f : all_families())
+    named += f->name() == "matmul";
+  EXPECT_EQ(named, 1);
 }
 
 TEST(MatmulFamily, SpaceHasThousandsOfValidConfigurationsAndAValidDefault) {
