@@ -33,6 +33,30 @@ void FormatOption::declare(po::options_description& options) {
                         help.c_str());
 }
 
+void ShapeListOption::declare(po::options_description& options) {
+  options.add_options()(
+      "shapes", path_value(&text, "--shapes"),
+      "tune each shape of this file in turn (one a line, as --shape takes it; # comments), or "
+      "session:ID for the shapes a stored session's run tuned (its list, else its shape); each "
+      "search starts from the best configuration stored for the nearest tuned shape; with "
+      "--resume, unfinished shapes continue and finished ones are skipped");
+}
+
+void ShapeListOption::check(const CommandLine&) {
+  session.reset();
+  static constexpr std::string_view kPrefix = "session:";
+  if (!text.starts_with(kPrefix)) return;
+  const std::string id = text.substr(kPrefix.size());
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), value);
+  if (id.empty() || error != std::errc() || end != id.data() + id.size() || value < 1)
+    throw UsageError(fmt::format(
+        "--shapes {}: expected session:ID with a session id (a number from 1, see ktune query "
+        "sessions), or a file (./{} for a file of that name)",
+        text, text));
+  session = value;
+}
+
 MeasurementOptions::MeasurementOptions(profiles::MeasureOptions defaults)
     : measure(std::move(defaults)) {}
 

@@ -3,7 +3,9 @@
 // the output format, the measurement settings, the kernel to work on (and its device), and the
 // space's --set/--restrict. resolve_kernel() turns the target options into what tune and
 // profile work with.
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +81,18 @@ class SpaceOptions final : public OptionGroup {
   void apply(Space& space) const;
   // As a session's settings store them ("set.1" -> "BM=64", "restrict.1" -> ...).
   std::map<std::string, std::string> settings() const;
+};
+
+// --shapes FILE or --shapes session:ID: the list of shapes tuned in turn, from a file (one a
+// line) or from a stored session (the list that session's run tuned).
+class ShapeListOption final : public OptionGroup {
+ public:
+  std::string text;                     // as given; empty: no list
+  std::optional<std::int64_t> session;  // session:ID
+  bool given() const { return !text.empty(); }
+  const std::string& file() const { return text; }  // when no session
+  void declare(po::options_description& options) override;
+  void check(const CommandLine& line) override;
 };
 
 // A kernel on a device: the family, the problem, the chosen device and the space on it (with

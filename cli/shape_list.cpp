@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace ktune::cli {
 namespace {
@@ -49,6 +50,45 @@ std::vector<ListedShape> read_shape_list(const kernels::Family& family, const st
                     "e.g. {})",
                     path, family.name(), family.default_problem().canonical()));
   return shapes;
+}
+
+std::vector<ListedShape> stored_shape_list(const kernels::Family& family, const db::Store& store,
+                                           std::int64_t id, const std::string& option) {
+  const auto session = store.session(id);
+  if (!session)
+    throw UsageError(
+        fmt::format("{}: no such session in {} (see ktune query sessions)", option, store.path()));
+  if (session->kernel != family.name())
+    throw UsageError(fmt::format("{}: that session tuned {} ({}), not {} (name a session of {})",
+                                 option, session->kernel, session->problem, family.name(),
+                                 family.name()));
+  std::vector<std::string> texts;
+  if (const auto list = session->settings.find(kShapeListSetting);
+      list != session->settings.end() && !list->second.empty())
+    texts = split(list->second, ';');
+  else
+    texts = {session->problem};
+  std::vector<ListedShape> shapes;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    Problem problem;
+    try {
+      problem = family.parse_shape(texts[i]);
+    } catch (const std::exception& e) {
+      throw UsageError(fmt::format("{}: stored shape {} is not a {} shape: {}", option, i + 1,
+                                   family.name(), e.what()));
+    }
+    if (!seen.insert(problem.canonical()).second) continue;
+    shapes.push_back({i + 1, problem.canonical(), std::move(problem)});
+  }
+  return shapes;
+}
+
+std::string shape_list_setting(const std::vector<ListedShape>& shapes) {
+  std::string text;
+  for (const auto& shape : shapes)
+    text += (text.empty() ? "" : ";") + shape.problem.canonical();
+  return text;
 }
 
 std::vector<ListedShape> shard_shapes(const std::vector<ListedShape>& shapes, tuner::Shard shard) {

@@ -81,10 +81,6 @@ void declare(CommandLine& line, TuneOptions& o) {
       "tune only part i of N of the space (0 <= i < N), e.g. --shard $SLURM_ARRAY_TASK_ID/4: "
       "the N parts are disjoint and cover the space; with --shapes, part i of N of the list "
       "instead (shape k when k mod N = i), each shape's whole space")(
-      "shapes", text_value(&o.shapes, "--shapes"),
-      "tune each shape of this file in turn (one a line, as --shape takes it; # comments), "
-      "each search starting from the best configuration stored for the nearest tuned shape; "
-      "with --resume, unfinished shapes continue and finished ones are skipped")(
       "finalists", integer_value(&o.finalists.count, "--finalists", std::size_t{0}),
       "re-measure this many best configurations interleaved at the end (0: none)")(
       "finalist-rounds", integer_value(&o.finalists.rounds, "--finalist-rounds", 1),
@@ -101,6 +97,7 @@ void declare(CommandLine& line, TuneOptions& o) {
       "no-baseline", po::bool_switch(&o.no_baseline),
       "skip the CPU baseline (by default measured once per problem and host, all cores, and "
       "reused from the database)");
+  line.add(o.shapes);
   line.add(o.space);
   line.add(o.measurement);
   line.add(o.database);
@@ -149,10 +146,10 @@ void validate(TuneOptions& o, const CommandLine& line) {
             option));
     o.strategy = "exhaustive";
   }
-  if (!o.shapes.empty()) {
+  if (o.shapes.given()) {
     if (o.replay()) throw UsageError("--shapes: for kernels, not replays (drop --dataset)");
     if (line.given("shape"))
-      throw UsageError("--shapes FILE lists the shapes: drop --shape (or put it in the file)");
+      throw UsageError("--shapes lists the shapes: drop --shape (or put it in the list's file)");
     if (line.given("resume") && o.resume != "latest")
       throw UsageError(
           "--shapes: resume with --resume alone (each shape continues its own latest session)");
@@ -283,9 +280,10 @@ tuner::SessionPlan plan_of(const TuneOptions& o, const Target& t, const tuner::B
   return plan;
 }
 
-// `ktune tune KERNEL --shapes FILE`: the shapes tuned in turn, each its own session.
+// `ktune tune KERNEL --shapes FILE|session:ID`: the shapes tuned in turn, each its own session.
 struct ShapeList {
   Json documents = Json::array();  // --format json: one per shape
+  std::string setting;             // the whole list, stored with each session (shape_list.hpp)
 };
 
 // The best configuration stored for the nearest tuned shape (the stored lookup: this shape on
@@ -402,6 +400,7 @@ int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::str
       std::cerr << "re-measuring the finalists..." << std::flush;
   };
   auto plan = plan_of(o, target, budget, valid.size(), args, baseline);
+  if (list) plan.settings[kShapeListSetting] = list->setting;
   if (!session_options.warm_start.empty())
     plan.settings["warm_start"] = target.space.canonical(session_options.warm_start.front());
   const auto tuning = tuner::tune(plan, session, *target.evaluator, o.finalists, &paused, hooks);
@@ -440,10 +439,11 @@ int tune_one(TuneOptions& o, const CommandLine& line, const std::vector<std::str
 }  // namespace
 
 int run_tune(const std::vector<std::string>& args) {
-  CommandLine line("ktune tune",
-                   "ktune tune <kernel> [--shape S | --shapes FILE] [--backend B] [--device N] "
-                   "[--db FILE] [options]\n       ktune tune --dataset FILE [options]   (replay a "
-                   "recorded search)");
+  CommandLine line(
+      "ktune tune",
+      "ktune tune <kernel> [--shape S | --shapes FILE|session:ID] [--backend B] [--device N] "
+      "[--db FILE] [options]\n       ktune tune --dataset FILE [options]   (replay a "
+      "recorded search)");
   TuneOptions o;
   declare(line, o);
   if (!line.parse(args)) return 0;
@@ -451,16 +451,24 @@ int run_tune(const std::vector<std::string>& args) {
   std::optional<tuner::Shard> shard;
   if (!o.shard.empty()) shard = for_option("--shard", [&] { return tuner::parse_shard(o.shard); });
   const tuner::Budget budget = budget_of(o, line);
-  if (o.shapes.empty()) {
+  if (!o.shapes.given()) {
     std::optional<db::Store> store;
     return tune_one(o, line, args, shard, budget, store, nullptr);
   }
 
   // A list of shapes: --shard splits the list, not the space.
-  auto shapes = read_shape_list(kernels::find_family(o.target.kernel), o.shapes);
+  const auto& family = kernels::find_family(o.target.kernel);
+  std::vector<ListedShape> shapes;
+  if (o.shapes.session) {
+    const db::Store stored = open_results(o.database);
+    shapes = stored_shape_list(family, stored, *o.shapes.session, "--shapes " + o.shapes.text);
+  } else {
+    shapes = read_shape_list(family, o.shapes.file());
+  }
+  ShapeList list;
+  list.setting = shape_list_setting(shapes);
   if (shard) shapes = shard_shapes(shapes, *shard);
   std::optional<db::Store> store;
-  ShapeList list;
   int status = 0;
   for (const auto& shape : shapes) {
     TuneOptions one = o;

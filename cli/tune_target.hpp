@@ -28,7 +28,8 @@ struct TuneOptions {
   MeasurementOptions measurement;
   DatabaseOption database;
   FormatOption output{{Format::table, Format::json}};
-  std::string dataset, strategy = "auto", resume, shard, prune, shapes;
+  std::string dataset, strategy = "auto", resume, shard, prune;
+  ShapeListOption shapes;
   std::uint64_t seed = 1;
   std::size_t budget_evals = 0, stagnation = 0;
   double budget_time = kDefaultBudgetSeconds;

@@ -611,6 +611,50 @@ TEST_F(TuneCli, ShardsOfAListOfShapesSplitTheList) {
   EXPECT_EQ(doc["shapes"][0]["session"]["shard"], nullptr) << "the whole space of the shape";
 }
 
+// --shapes session:ID: the list a stored session's run tuned (each session of a list run keeps
+// the whole list, whatever the shard), else the one shape a session tuned.
+TEST_F(TuneCli, AStoredSessionGivesItsListOfShapes) {
+  const std::string list = path("list.txt");
+  std::ofstream(list) << "32x32x32\n64x32x32\n";
+  const std::vector<std::string> common{
+      "--db",       path("l.db"), "--format",    "json", "--budget-evals", "1", "--min-runs", "1",
+      "--max-runs", "1",          "--finalists", "0",    "--no-baseline"};
+  auto tune = [&](std::vector<std::string> a) {
+    a.insert(a.end(), common.begin(), common.end());
+    auto r = ktune(a);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0 ? json::parse(r.out) : json();
+  };
+  // Part 1 of 2 of the file's list: its session keeps the whole list.
+  const auto part = tune({"tune", "matmul", "--shapes", list, "--shard", "1/2"});
+  ASSERT_EQ(part["shapes"].size(), 1u);
+  const auto from_list = part["shapes"][0]["session"]["id"].get<std::int64_t>();
+  const auto again = tune({"tune", "matmul", "--shapes", "session:" + std::to_string(from_list)});
+  ASSERT_EQ(again["shapes"].size(), 2u);
+  EXPECT_EQ(again["shapes"][0]["shape"], "m=32,n=32,k=32");
+  EXPECT_EQ(again["shapes"][1]["shape"], "m=64,n=32,k=32");
+
+  // A session of one shape gives that shape.
+  const auto one = tune({"tune", "matmul", "--shape", "48x32x32"});
+  const auto single = one["session"]["id"].get<std::int64_t>();
+  const auto alone = tune({"tune", "matmul", "--shapes", "session:" + std::to_string(single)});
+  ASSERT_EQ(alone["shapes"].size(), 1u);
+  EXPECT_EQ(alone["shapes"][0]["shape"], "m=48,n=32,k=32");
+
+  // Bad sessions: one line each, nothing tuned.
+  const auto sessions = db::Store::open(path("l.db")).sessions().size();
+  expect_usage_error(ktune({"tune", "matmul", "--shapes", "session:999", "--db", path("l.db")}),
+                     "--shapes session:999: no such session in");
+  expect_usage_error(ktune({"tune", "conv2d", "--shapes", "session:" + std::to_string(single),
+                            "--db", path("l.db")}),
+                     "that session tuned matmul (m=48,n=32,k=32), not conv2d");
+  expect_usage_error(ktune({"tune", "matmul", "--shapes", "session:x", "--db", path("l.db")}),
+                     "--shapes session:x: expected session:ID");
+  expect_runtime_error(ktune({"tune", "matmul", "--shapes", "session:1", "--db", path("none.db")}),
+                       "no results database");
+  EXPECT_EQ(db::Store::open(path("l.db")).sessions().size(), sessions);
+}
+
 TEST_F(TuneCli, ABadListOfShapesNamesTheLine) {
   const std::string list = path("bad.txt");
   std::ofstream(list) << "32x32x32\n32xbanana\n";

@@ -11,6 +11,8 @@
 //     neighbourhoods are not yet exhausted, so the region of the best configurations is
 //     combed systematically even where the model is confidently wrong (an optimum that is a
 //     spike, or a flag that only pays off with particular tile sizes).
+// On several devices, the local proposals of one batch go to the neighbourhoods of different
+// best points: one whose neighbourhood a pending proposal is combing is skipped.
 // Replayed on four recorded GPU searches (docs/benchmarks/strategies.md, 100 seeds each) it
 // reached within 5% of the optimum in every run, with a median of 40% to 65% of the evaluations
 // the best Kernel Tuner strategy for each file needed.

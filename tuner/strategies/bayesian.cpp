@@ -100,7 +100,12 @@ std::vector<std::size_t> BayesianStrategy::global_candidates() const {
 std::vector<std::size_t> BayesianStrategy::local_candidates() const {
   std::unordered_set<std::size_t> near;
   std::size_t used = 0;
+  const std::unordered_set<std::size_t> in_flight(pending().begin(), pending().end());
   for (auto p : seen().ranked(seen().count())) {
+    // A best point with a pending neighbour is being combed by a proposal still in flight:
+    // the next local proposal of the batch goes to another one's neighbourhood (nothing is
+    // pending when a single device's search chooses, so that search is unchanged).
+    if (!in_flight.empty() && is_explored(p, in_flight)) continue;
     bool any = false;
     for (auto q : index().neighbours(p, Neighbourhood::hamming))
       if (!taken(q)) {
@@ -112,6 +117,13 @@ std::vector<std::size_t> BayesianStrategy::local_candidates() const {
   std::vector<std::size_t> points(near.begin(), near.end());
   std::sort(points.begin(), points.end());  // independent of the hash table's order
   return points;
+}
+
+bool BayesianStrategy::is_explored(std::size_t point,
+                                   const std::unordered_set<std::size_t>& in_flight) const {
+  const auto near = index().neighbours(point, Neighbourhood::hamming);
+  return std::any_of(near.begin(), near.end(),
+                     [&](std::size_t q) { return in_flight.contains(q); });
 }
 
 std::size_t BayesianStrategy::choose() {

@@ -3,7 +3,11 @@
 // features (surrogate.hpp); the next point is the free one with the largest expected
 // improvement. Failed points are modelled as bad as the worst correct one, which steers the
 // search away from failing regions. A space-filling random design comes first. Pending points
-// count as evaluated at the best value so far (constant liar), so a batch spreads out.
+// count as the model's own prediction there (kriging believer, surrogate.hpp), and a local
+// proposal skips the best points whose neighbourhood a pending proposal is already combing, so
+// a batch spreads out.
+#include <unordered_set>
+
 #include "tuner/strategies/indexed_strategy.hpp"
 #include "tuner/strategies/surrogate.hpp"
 
@@ -36,6 +40,8 @@ class BayesianStrategy final : public IndexedStrategy {
 
  private:
   std::vector<std::size_t> local_candidates() const;
+  // Whether a pending point is a neighbour of `point`.
+  bool is_explored(std::size_t point, const std::unordered_set<std::size_t>& in_flight) const;
   std::vector<std::size_t> global_candidates() const;
   void refresh_pool();
   // A point far from those seen and pending: the best of `tries` random free points by

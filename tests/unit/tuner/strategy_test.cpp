@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "tests/support/synthetic_space.hpp"
 #include "tuner/session.hpp"
+#include "tuner/strategies/bayesian.hpp"
 
 namespace ktune::tuner {
 namespace {
@@ -170,6 +171,47 @@ std::vector<Config> run_batched(const std::string& name, std::uint64_t seed, std
     pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(pick));
   }
   return proposed;
+}
+
+// Several devices: local proposals made together comb the neighbourhoods of different best
+// points. Each proposal of a batch must be a neighbour of one of the best points told that no
+// earlier proposal of the batch is a neighbour of (without the rule, they crowd round the best).
+TEST(StrategyBatches, LocalProposalsMadeTogetherSpreadOverTheBestPoints) {
+  const Space space = test::synthetic_space();
+  const auto index = std::make_shared<const SpaceIndex>(space, space.enumerate());
+  test::SyntheticEvaluator evaluator(space);
+  BayesianOptions options;
+  options.local_every = 1;  // every model-driven proposal is local
+  options.local_top = 5;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    BayesianStrategy strategy(index, seed, options, "local");
+    std::vector<std::pair<double, std::size_t>> told;  // objective, point
+    for (int i = 0; i < 30; ++i) {
+      const auto c = strategy.propose(1).at(0);
+      const auto e = evaluator.evaluate(c);
+      strategy.tell(c, e);
+      if (e.objective_ms()) told.emplace_back(*e.objective_ms(), *index->find(c));
+    }
+    std::sort(told.begin(), told.end());
+    told.resize(std::min<std::size_t>(told.size(), 10));
+    auto neighbours_of = [&](std::size_t point) {
+      const auto n = index->neighbours(point, Neighbourhood::hamming);
+      return std::set<std::size_t>(n.begin(), n.end());
+    };
+    std::vector<std::size_t> batch;
+    for (const auto& c : strategy.propose(4)) {
+      const std::size_t p = *index->find(c);
+      bool fresh_anchor = false;
+      for (const auto& [objective, best] : told) {
+        const auto near = neighbours_of(best);
+        fresh_anchor |= near.contains(p) && std::none_of(batch.begin(), batch.end(),
+                                                         [&](auto q) { return near.contains(q); });
+      }
+      EXPECT_TRUE(fresh_anchor) << "seed " << seed << ", proposal " << batch.size() + 1 << ": "
+                                << space.canonical(c);
+      batch.push_back(p);
+    }
+  }
 }
 
 TEST(StrategyBatches, ProposalsAreFreshAndNeverRepeatedWhilePending) {
