@@ -142,7 +142,8 @@ class ReportInBrowser : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto errors = elements(r.out, R"(<pre id="ktune-errors"[^>]*>)");
     ASSERT_EQ(errors.size(), 1u) << "the page's error list";
-    EXPECT_EQ(errors[0].at("data-count"), "0") << r.out.substr(r.out.find("ktune-errors"), 2000);
+    EXPECT_EQ(errors[0].at("data-count"), "0")
+        << r.out.substr(r.out.find("id=\"ktune-errors\""), 2000);
     EXPECT_NE(r.out.find("data-rendered=\"ok\""), std::string::npos) << "the script ran to its end";
     // Chromium's own log of the page's console: an uncaught error or a failed load shows there.
     for (const auto& line : lines(r.err)) {
