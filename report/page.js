@@ -98,6 +98,10 @@
         item('correct', String(session.correct), 'correct')
       ]),
       el('p', { class: 'note' }, ['best configuration: ', el('code', {}, best.config || 'none')]),
+      s.verdict && s.verdict.remeasured ? el('p', { class: 'note' },
+        'The winner is the finalist fastest when re-measured (see Finalists); its best time here is ' +
+        'its median in the search, as the database ranks it, so a configuration that looked faster ' +
+        'once can sit below it in the convergence chart.') : null,
       s.cpu_baseline ? el('p', { class: 'note' }, 'CPU baseline: ' + s.cpu_baseline.library + ', ' +
         s.cpu_baseline.threads + ' threads, ' + ms(s.cpu_baseline.time.median_ms) +
         (s.cpu_baseline.reused ? ' (measured before this session, reused)' : '')) :
