@@ -40,6 +40,7 @@ int run_query_devices(const std::vector<std::string>& args);
 int run_query_history(const std::vector<std::string>& args);
 int run_query_sessions(const std::vector<std::string>& args);
 int run_query_top(const std::vector<std::string>& args);
+int run_report(const std::vector<std::string>& args);
 int run_tune(const std::vector<std::string>& args);
 // Hidden (no help lists it): the worker process of --isolation process.
 int run_worker(const std::vector<std::string>& args);

@@ -53,6 +53,10 @@ const Command& root_command() {
           {"crossover",
            "the device against the CPU over sizes, with and without the copies: where it wins",
            run_crossover},
+          {"report",
+           "one self-contained HTML report of a session (charts, verdict), offline; --compare "
+           "sets two side by side",
+           run_report},
           {"metrics", "the hardware counters ktune collects on a GPU chip (offline, CUPTI)",
            run_metrics},
           {"analyze",

@@ -62,22 +62,6 @@ std::vector<std::int64_t> parse_sizes(const std::string& text) {
   return sizes;
 }
 
-Json point_json(const CrossoverPoint& p) {
-  return Json{{"size", p.size},
-              {"problem", p.problem.canonical()},
-              {"config", p.config},
-              {"config_source", p.config_source},
-              {"tuned_for", p.tuned_for.empty() ? Json(nullptr) : Json(p.tuned_for)},
-              {"kernel_ms", optional_json(p.kernel_ms)},
-              {"transfer_ms", optional_json(p.transfer_ms)},
-              {"end_to_end_ms", optional_json(p.end_to_end_ms())},
-              {"cpu_ms", optional_json(p.cpu_ms)},
-              {"cpu_baseline_id", optional_json(p.cpu_baseline_id)},
-              {"speedup_kernel", optional_json(p.speedup_kernel())},
-              {"speedup_end_to_end", optional_json(p.speedup_end_to_end())},
-              {"note", p.note.empty() ? Json(nullptr) : Json(p.note)}};
-}
-
 std::string crossover_text(std::optional<std::int64_t> size,
                            const std::vector<std::int64_t>& sizes) {
   if (size) return fmt::format("from size {}", *size);
@@ -208,7 +192,7 @@ int run_crossover(const std::vector<std::string>& args) {
 
   Json rows = Json::array();
   for (const auto& p : record.points)
-    rows.push_back(point_json(p));
+    rows.push_back(p);
   const std::string note = device_note(info);
   if (output.format == Format::json) {
     print_json(std::cout, Json{{"kernel", family.name()},

@@ -169,4 +169,20 @@ void from_json(const Json& j, TransferTiming& t) {
   t.time = summarize(t.samples_ms);
 }
 
+void to_json(Json& j, const CrossoverPoint& p) {
+  j = Json{{"size", p.size},
+           {"problem", p.problem.canonical()},
+           {"config", p.config},
+           {"config_source", p.config_source},
+           {"tuned_for", p.tuned_for.empty() ? Json(nullptr) : Json(p.tuned_for)},
+           {"kernel_ms", optional_json(p.kernel_ms)},
+           {"transfer_ms", optional_json(p.transfer_ms)},
+           {"end_to_end_ms", optional_json(p.end_to_end_ms())},
+           {"cpu_ms", optional_json(p.cpu_ms)},
+           {"cpu_baseline_id", optional_json(p.cpu_baseline_id)},
+           {"speedup_kernel", optional_json(p.speedup_kernel())},
+           {"speedup_end_to_end", optional_json(p.speedup_end_to_end())},
+           {"note", p.note.empty() ? Json(nullptr) : Json(p.note)}};
+}
+
 }  // namespace ktune

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/crossover.hpp"
 #include "core/device_info.hpp"
 #include "core/evaluation.hpp"
 #include "core/outcome.hpp"
@@ -117,6 +118,10 @@ void from_json(const Json& j, Evaluation& e);
 void to_json(Json& j, const DeviceInfo& d);
 // Missing fields keep their defaults; a missing backend or name is an error.
 void from_json(const Json& j, DeviceInfo& d);
+
+// {"size", "problem", "config", "config_source", "tuned_for", "kernel_ms", "transfer_ms",
+//  "end_to_end_ms", "cpu_ms", "cpu_baseline_id", "speedup_kernel", "speedup_end_to_end", "note"}
+void to_json(Json& j, const CrossoverPoint& p);
 
 // {"direction", "memory", "bytes", "samples_ms", "time" (Summary), "gbs"}
 void to_json(Json& j, const TransferTiming& t);

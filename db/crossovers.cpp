@@ -49,4 +49,46 @@ std::int64_t record_crossover(Store& store, const CrossoverRecord& x) {
   return id;
 }
 
+std::optional<StoredCrossover> latest_crossover(const Store& store, std::string_view kernel,
+                                                std::int64_t device_id) {
+  auto& c = store.connection();
+  Statement sweep(c,
+                  "SELECT id, kernel, device_id, host, kernel_crossover, end_to_end_crossover, "
+                  "tool_version, created_at FROM crossovers WHERE kernel = ? AND device_id = ? "
+                  "ORDER BY id DESC LIMIT 1");
+  sweep.bind(1, kernel).bind(2, device_id);
+  if (!sweep.step()) return std::nullopt;
+  StoredCrossover x;
+  x.id = sweep.integer(0);
+  x.kernel = sweep.text(1);
+  x.device_id = sweep.integer(2);
+  x.host = sweep.text(3);
+  x.kernel_crossover = sweep.optional_integer(4);
+  x.end_to_end_crossover = sweep.optional_integer(5);
+  x.tool_version = sweep.text(6);
+  x.created_at = sweep.text(7);
+  Statement points(c,
+                   "SELECT x.size, p.family, p.dtype, p.shape, x.config, x.config_source, "
+                   "x.tuned_for, x.kernel_ms, x.transfer_ms, x.cpu_ms, x.cpu_baseline_id "
+                   "FROM crossover_points x JOIN problems p ON p.id = x.problem_id "
+                   "WHERE x.crossover_id = ? ORDER BY x.size");
+  points.bind(1, x.id);
+  while (points.step()) {
+    CrossoverPoint p;
+    p.size = points.integer(0);
+    p.problem.kernel = points.text(1);
+    p.problem.dtype = points.text(2);
+    p.problem.dims = parse_shape_text(points.text(3));
+    p.config = points.text(4);
+    p.config_source = points.text(5);
+    p.tuned_for = points.text(6);
+    p.kernel_ms = points.optional_real(7);
+    p.transfer_ms = points.optional_real(8);
+    p.cpu_ms = points.optional_real(9);
+    p.cpu_baseline_id = points.optional_integer(10);
+    x.points.push_back(std::move(p));
+  }
+  return x;
+}
+
 }  // namespace ktune::db

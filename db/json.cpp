@@ -38,6 +38,26 @@ void to_json(Json& j, const StoredCpuBaseline& b) {
            {"measured_at", b.created_at}};
 }
 
+void to_json(Json& j, const StoredFinalist& f) {
+  j = Json{{"rank", f.rank},
+           {"config", f.config},
+           {"remeasured", f.remeasured},
+           {"samples_ms", f.samples_ms},
+           {"time", f.time}};
+}
+
+void to_json(Json& j, const StoredCrossover& x) {
+  j = Json{{"crossover_id", x.id},
+           {"kernel", x.kernel},
+           {"device_id", x.device_id},
+           {"host", x.host},
+           {"points", x.points},
+           {"kernel_crossover", optional_json(x.kernel_crossover)},
+           {"end_to_end_crossover", optional_json(x.end_to_end_crossover)},
+           {"tool_version", x.tool_version},
+           {"measured_at", x.created_at}};
+}
+
 void to_json(Json& j, const StoredContext& c) {
   j = Json{{"kernel", c.kernel},
            {"variant", c.variant},

@@ -4,6 +4,8 @@
 // stored session, device or measurement goes through these.
 #include "core/json.hpp"
 #include "db/baselines.hpp"
+#include "db/crossovers.hpp"
+#include "db/finalists.hpp"
 #include "db/lookup.hpp"
 #include "db/merge.hpp"
 #include "db/queries.hpp"
@@ -53,6 +55,13 @@ void to_json(Json& j, const SessionSummary& s);
 // {"kernel", "problem", "dtype", "rule", "config", "distance", "rechecked", "explanation",
 //  "source" (the stored measurement behind the answer, with its "rank"), "rejected"}
 Json lookup_json(const Store& store, const LookupRequest& request, const LookupResult& result);
+
+// {"rank", "config", "remeasured", "samples_ms", "time" (Summary)}
+void to_json(Json& j, const StoredFinalist& f);
+
+// {"crossover_id", "kernel", "device_id", "host", "points" (CrossoverPoint[]), "kernel_crossover",
+//  "end_to_end_crossover", "tool_version", "measured_at"}
+void to_json(Json& j, const StoredCrossover& x);
 
 void to_json(Json& j, const Comparison& c);
 void to_json(Json& j, const MergeSourceReport& r);

@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  libjs-chart.js chromium  # ktune report: Chart.js embedded at build time; the browser test
   clang-15  # the fuzz harnesses (libFuzzer comes with it, in libclang-common-15-dev)
   slurmctld slurmd slurm-client munge  # tests/slurm: a throwaway one-node cluster
 )

@@ -53,6 +53,47 @@ double mann_whitney(std::span<const double> a, std::span<const double> b) {
   return std::min(1.0, std::erfc(z / std::sqrt(2.0)));
 }
 
+RunnerUpTest test_against_runner_up(std::span<const double> winner, double winner_median,
+                                    std::span<const double> runner_up, double runner_up_median,
+                                    bool interleaved, double alpha) {
+  RunnerUpTest t;
+  // Told apart only when the test rejects equality and the samples agree with the ranking
+  // (a two-sided test can reject because the winner's samples are the slower ones).
+  bool agrees = summarize(winner).median < summarize(runner_up).median;
+  if (interleaved) {
+    // Pairs: the j-th sample of each finalist in the same round were taken moments apart.
+    std::size_t wins = 0, trials = 0;
+    for (std::size_t j = 0; j < winner.size() && j < runner_up.size(); ++j) {
+      if (winner[j] == runner_up[j]) continue;
+      ++trials;
+      if (winner[j] < runner_up[j]) ++wins;
+    }
+    t.p_value = sign_test(wins, trials);
+    agrees = agrees && 2 * wins > trials;
+    t.test = fmt::format("sign test over {} interleaved pairs", trials);
+  } else {
+    t.p_value = mann_whitney(winner, runner_up);
+    t.test = fmt::format("Mann-Whitney U over {} and {} recorded samples", winner.size(),
+                         runner_up.size());
+  }
+  const double gap = runner_up_median / winner_median - 1.0;
+  t.indistinguishable = t.p_value >= alpha || !agrees;
+  if (t.indistinguishable && !agrees)
+    t.note = fmt::format(
+        "statistically indistinguishable from the runner-up ({:.1f}% slower by its objective, but "
+        "its samples are not the slower ones; {}): either is as good a choice",
+        100 * gap, t.test);
+  else if (t.indistinguishable)
+    t.note = fmt::format(
+        "statistically indistinguishable from the runner-up ({:.1f}% slower, p = {:.2g}, {}): "
+        "either is as good a choice",
+        100 * gap, t.p_value, t.test);
+  else
+    t.note = fmt::format("faster than the runner-up by {:.1f}% (p = {:.2g}, {})", 100 * gap,
+                         t.p_value, t.test);
+  return t;
+}
+
 Verdict choose_winner(const TuneResult& result, profiles::Evaluator& evaluator,
                       const FinalistOptions& options, const std::atomic<bool>* stop) {
   Verdict verdict;
@@ -98,40 +139,12 @@ Verdict choose_winner(const TuneResult& result, profiles::Evaluator& evaluator,
   const auto& second = verdict.finalists[1];
   verdict.winner = first.evaluation;
 
-  // Told apart only when the test rejects equality and the samples agree with the ranking
-  // (a two-sided test can reject because the winner's samples are the slower ones).
-  bool agrees = summarize(first.samples).median < summarize(second.samples).median;
-  if (fresh) {
-    // Pairs: the j-th sample of each finalist in the same round were taken moments apart.
-    std::size_t wins = 0, trials = 0;
-    for (std::size_t j = 0; j < first.samples.size() && j < second.samples.size(); ++j) {
-      if (first.samples[j] == second.samples[j]) continue;
-      ++trials;
-      if (first.samples[j] < second.samples[j]) ++wins;
-    }
-    verdict.p_value = sign_test(wins, trials);
-    agrees = agrees && 2 * wins > trials;
-    verdict.test = fmt::format("sign test over {} interleaved pairs", trials);
-  } else {
-    verdict.p_value = mann_whitney(first.samples, second.samples);
-    verdict.test = fmt::format("Mann-Whitney U over {} and {} recorded samples",
-                               first.samples.size(), second.samples.size());
-  }
-  const double gap = second.summary.median / first.summary.median - 1.0;
-  verdict.indistinguishable = *verdict.p_value >= options.alpha || !agrees;
-  if (verdict.indistinguishable && !agrees)
-    verdict.note = fmt::format(
-        "statistically indistinguishable from the runner-up ({:.1f}% slower by its objective, but "
-        "its samples are not the slower ones; {}): either is as good a choice",
-        100 * gap, verdict.test);
-  else if (verdict.indistinguishable)
-    verdict.note = fmt::format(
-        "statistically indistinguishable from the runner-up ({:.1f}% slower, p = {:.2g}, {}): "
-        "either is as good a choice",
-        100 * gap, *verdict.p_value, verdict.test);
-  else
-    verdict.note = fmt::format("faster than the runner-up by {:.1f}% (p = {:.2g}, {})", 100 * gap,
-                               *verdict.p_value, verdict.test);
+  const auto judged = test_against_runner_up(first.samples, first.summary.median, second.samples,
+                                             second.summary.median, fresh, options.alpha);
+  verdict.p_value = judged.p_value;
+  verdict.test = judged.test;
+  verdict.indistinguishable = judged.indistinguishable;
+  verdict.note = judged.note;
   return verdict;
 }
 

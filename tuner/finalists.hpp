@@ -41,6 +41,20 @@ struct Verdict {
   std::string note;  // for people: what the comparison says
 };
 
+// The winner against the runner-up: whether the samples tell them apart, and a sentence saying
+// so. `interleaved`: the j-th samples of both were taken moments apart (a paired sign test);
+// else the two sets are compared as they are (Mann-Whitney U). The medians are what the two are
+// ranked by.
+struct RunnerUpTest {
+  double p_value = 1;  // two-sided
+  std::string test;    // "sign test over 15 interleaved pairs", ...
+  bool indistinguishable = false;
+  std::string note;
+};
+RunnerUpTest test_against_runner_up(std::span<const double> winner, double winner_median,
+                                    std::span<const double> runner_up, double runner_up_median,
+                                    bool interleaved, double alpha);
+
 Verdict choose_winner(const TuneResult& result, profiles::Evaluator& evaluator,
                       const FinalistOptions& options, const std::atomic<bool>* stop = nullptr);
 

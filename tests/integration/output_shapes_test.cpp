@@ -87,6 +87,24 @@ class OutputShapes : public CliFixture {
     }
   }
 
+  // The JSON document `ktune report` embeds in its page.
+  Json report_json(std::vector<std::string> args) {
+    const std::string page = path("report.html");
+    args.insert(args.begin(), "report");
+    args.insert(args.end(), {"--out", page});
+    const auto r = ktune(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(page);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string html = text.str();
+    const std::string open = "<script id=\"ktune-data\" type=\"application/json\">";
+    const auto begin = html.find(open);
+    if (begin == std::string::npos) return nullptr;
+    const auto end = html.find("</script>", begin);
+    return Json::parse(html.substr(begin + open.size(), end - begin - open.size()));
+  }
+
   std::string recorded_search() const {
     const Json entry = {{"time", 1.5},
                         {"times", {1.4, 1.5, 1.6}},
@@ -182,6 +200,10 @@ TEST_F(OutputShapes, EveryKeyIsDocumentedWithItsUnit) {
       run_json({"query", "best", "--kernel", "matmul", "--shape", "16x16x16", "--db", db}),
       run_json({"query", "sessions", "--db", db}),
       run_json({"db", "export", "--db", db})};
+  // The PoCL tune (session 2): finalists, a CPU baseline, copies, and the crossover sweep.
+  outputs.push_back(report_json({"--session", "2", "--db", db}));
+  ASSERT_FALSE(outputs.back().is_null());
+  ASSERT_TRUE(outputs.back()["sessions"][0]["crossover"].is_object());
   std::set<std::string> undocumented;
   for (const auto& out : outputs) {
     std::vector<std::pair<std::string, const Json*>> all;
