@@ -30,7 +30,9 @@ class PausePoint final : public tuner::Recorder {
                           bool remeasured) override {
     inner_.finalists_measured(space, finalists, remeasured);
   }
-  void session_ended(SessionStatus status) override { inner_.session_ended(status); }
+  void session_ended(SessionStatus status, std::optional<StopReason> stop) override {
+    inner_.session_ended(status, stop);
+  }
 
  private:
   tuner::Recorder& inner_;

@@ -311,7 +311,7 @@ int run_profile(const std::vector<std::string>& args) {
     plan.tool_version = KTUNE_VERSION;
     recorder.session_begun(plan);
     recorder.evaluation_recorded(t.space, config, evaluation, 0);
-    recorder.session_ended(SessionStatus::completed);
+    recorder.session_ended(SessionStatus::completed, std::nullopt);  // one configuration: no search
     session = recorder.session();
   }
 

@@ -76,6 +76,12 @@ NLOHMANN_JSON_SERIALIZE_ENUM(SessionStatus, {{SessionStatus::running, "running"}
                                              {SessionStatus::completed, "completed"},
                                              {SessionStatus::interrupted, "interrupted"},
                                              {SessionStatus::failed, "failed"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(StopReason, {{StopReason::space_exhausted, "space_exhausted"},
+                                          {StopReason::evaluation_budget, "evaluation_budget"},
+                                          {StopReason::time_budget, "time_budget"},
+                                          {StopReason::stagnation, "stagnation"},
+                                          {StopReason::interrupted, "interrupted"},
+                                          {StopReason::only_revisits, "only_revisits"}})
 NLOHMANN_JSON_SERIALIZE_ENUM(MetricSource, {{MetricSource::measured, "measured"},
                                             {MetricSource::derived, "derived"}})
 NLOHMANN_JSON_SERIALIZE_ENUM(CopyDirection, {{CopyDirection::host_to_device, "host_to_device"},

@@ -90,7 +90,8 @@ void to_json(Json& j, const StoredSession& s) {
                      {"host", s.host},
                      {"tool_version", s.tool_version},
                      {"started_at", s.started_at},
-                     {"ended_at", text_or_null(s.ended_at)}});
+                     {"ended_at", text_or_null(s.ended_at)},
+                     {"stop_reason", optional_json(s.stop_reason)}});
 }
 
 void to_json(Json& j, const StoredMeasurement& m) {

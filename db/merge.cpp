@@ -175,6 +175,11 @@ void merge_attached(Connection& c, MergeSourceReport& report) {
       "JOIN merge_device md ON md.src = s.device_id "
       "WHERE s.uid NOT IN (SELECT uid FROM main.sessions) ORDER BY s.id");
   report.sessions_added = c.changes();
+  // Why each session stopped, where the source saw its end (taken above or new here).
+  c.execute(
+      "INSERT OR REPLACE INTO main.session_stops (session_id, stop_reason) "
+      "SELECT d.id, x.stop_reason FROM src.session_stops x JOIN src.sessions s ON s.id = "
+      "x.session_id JOIN main.sessions d ON d.uid = s.uid WHERE d.ended_at = s.ended_at");
   c.execute(
       "CREATE TEMP TABLE merge_session (src INTEGER PRIMARY KEY, dst INTEGER NOT NULL);"
       "INSERT INTO merge_session SELECT s.id, d.id FROM src.sessions s "

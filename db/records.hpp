@@ -48,7 +48,8 @@ struct StoredSession : StoredContext {
   std::string host;
   std::string tool_version;
   std::string started_at;
-  std::string ended_at;  // empty while running
+  std::string ended_at;                   // empty while running
+  std::optional<StopReason> stop_reason;  // none: running, failed, imported, or not a search
 };
 
 // A typed parameter value of a configuration. `label` is the value as the canonical text writes

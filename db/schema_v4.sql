@@ -316,6 +316,16 @@ CREATE TABLE IF NOT EXISTS crossover_points (
   PRIMARY KEY (crossover_id, size)
 ) WITHOUT ROWID;
 
+-- Why a search ended (tuner::StopReason's JSON name). Written when the session ends; a resumed
+-- session loses its row until it ends again; a failed session and an import have none.
+CREATE TABLE IF NOT EXISTS session_stops (
+  session_id  INTEGER PRIMARY KEY REFERENCES sessions(id),
+  stop_reason TEXT NOT NULL CHECK (stop_reason = 'space_exhausted' OR
+                                   stop_reason = 'evaluation_budget' OR
+                                   stop_reason = 'time_budget' OR stop_reason = 'stagnation' OR
+                                   stop_reason = 'interrupted' OR stop_reason = 'only_revisits')
+);
+
 -- In a search on several devices, which device measured each measurement (its index within the
 -- backend, as --device names it). Measurements without a row here were measured on their
 -- session's device.

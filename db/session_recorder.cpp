@@ -93,8 +93,8 @@ void SessionRecorder::finalists_measured(const Space& space,
   store_.record_finalists(session_, records, remeasured);
 }
 
-void SessionRecorder::session_ended(SessionStatus status) {
-  store_.end_session(session_, status);
+void SessionRecorder::session_ended(SessionStatus status, std::optional<StopReason> stop) {
+  store_.end_session(session_, status, stop);
 }
 
 }  // namespace ktune::db

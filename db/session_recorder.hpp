@@ -28,7 +28,7 @@ class SessionRecorder final : public tuner::Recorder {
                            std::size_t device) override;
   void finalists_measured(const Space& space, std::span<const tuner::FinalistRun> finalists,
                           bool remeasured) override;
-  void session_ended(SessionStatus status) override;
+  void session_ended(SessionStatus status, std::optional<StopReason> stop) override;
 
  private:
   static SessionRecord record_of(const tuner::SessionPlan& plan);

@@ -371,13 +371,20 @@ void Store::record_finalists(std::int64_t session, const std::vector<FinalistRec
   tx.commit();
 }
 
-void Store::end_session(std::int64_t session, SessionStatus status) {
+void Store::end_session(std::int64_t session, SessionStatus status,
+                        std::optional<StopReason> stop) {
   Transaction tx(*connection_);
   Statement s(*connection_, "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?");
   s.bind(1, enum_name(status)).bind(2, now_utc()).bind(3, session);
   s.run();
   if (connection_->changes() == 0)
     throw Error(fmt::format("database '{}': no session {} to end", path(), session));
+  if (stop) {
+    Statement why(*connection_,
+                  "INSERT OR REPLACE INTO session_stops (session_id, stop_reason) VALUES (?, ?)");
+    why.bind(1, session).bind(2, enum_name(*stop));
+    why.run();
+  }
   tx.commit();
 }
 
@@ -388,6 +395,9 @@ void Store::reopen_session(std::int64_t session) {
   s.run();
   if (connection_->changes() == 0)
     throw Error(fmt::format("database '{}': no session {} to resume", path(), session));
+  Statement why(*connection_, "DELETE FROM session_stops WHERE session_id = ?");
+  why.bind(1, session);
+  why.run();
   tx.commit();
 }
 
@@ -405,9 +415,9 @@ constexpr std::string_view kSessionSelect =
     "d.backend, d.architecture, d.fingerprint, s.strategy, s.seed, s.status, s.origin, s.source, "
     "s.budget_evaluations, s.budget_seconds, s.space_size, s.settings, s.command, s.host, "
     "s.tool_version, s.started_at, COALESCE(s.ended_at, ''), d.driver_version, "
-    "d.runtime_version "
+    "d.runtime_version, x.stop_reason "
     "FROM sessions s JOIN kernels k ON k.id = s.kernel_id JOIN problems p ON p.id = s.problem_id "
-    "JOIN devices d ON d.id = s.device_id ";
+    "JOIN devices d ON d.id = s.device_id LEFT JOIN session_stops x ON x.session_id = s.id ";
 
 StoredSession read_session(const Statement& s) {
   StoredSession r;
@@ -439,6 +449,7 @@ StoredSession read_session(const Statement& s) {
   r.ended_at = s.text(25);
   r.driver_version = s.text(26);
   r.runtime_version = s.text(27);
+  if (!s.is_null(28)) r.stop_reason = enum_from_name<StopReason>(s.text(28));
   return r;
 }
 

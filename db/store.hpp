@@ -123,7 +123,9 @@ class Store {
   // the best configuration of the database is the one the tune reported.
   void record_finalists(std::int64_t session, const std::vector<FinalistRecord>& finalists,
                         bool remeasured);
-  void end_session(std::int64_t session, SessionStatus status);
+  // `stop`: why the search stopped, stored with it (none: not a search, or it failed).
+  void end_session(std::int64_t session, SessionStatus status,
+                   std::optional<StopReason> stop = std::nullopt);
 
   std::int64_t count_evaluations(std::int64_t session) const;
 

@@ -67,7 +67,7 @@
       ['budget', (known(budget.evaluations) ? budget.evaluations + ' evaluations' : 'no evaluation limit') +
                  ', ' + (known(budget.seconds) ? budget.seconds + ' s' : 'no time limit')],
       ['space', known(session.space_size) ? session.space_size + ' valid configurations' : 'n/a'],
-      ['stop reason', s.stop_reason ? s.stop_reason.replace(/_/g, ' ') : 'not recorded (status: ' + session.status + ')'],
+      ['stop reason', session.stop_reason ? session.stop_reason.replace(/_/g, ' ') : 'not recorded (status: ' + session.status + ')'],
       ['status', session.status + ', ' + session.origin + (session.source ? ' of ' + session.source : '')],
       ['when', session.started_at + ' to ' + (session.ended_at || 'running')],
       ['ktune', session.tool_version + ' on ' + (session.host || 'unknown host')],

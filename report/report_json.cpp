@@ -46,7 +46,6 @@ Json session_report_json(const SessionReport& r) {
   Json j;
   j["session"] = r.summary;
   j["device"] = r.device ? Json(*r.device) : Json(nullptr);
-  j["stop_reason"] = nullptr;
   j["work"] = r.work ? Json{{"flops", r.work->flops}, {"min_bytes", known_json(r.work->min_bytes)}}
                      : Json(nullptr);
   j["best"] = best_json(r);

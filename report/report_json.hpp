@@ -10,7 +10,7 @@
 namespace ktune::report {
 
 // {"session" (a stored session with its counts and best), "device" (DeviceInfo or null),
-//  "stop_reason", "work" {"flops", "min_bytes"} or null, "best" {"config", "objective_ms",
+//  "work" {"flops", "min_bytes"} or null, "best" {"config", "objective_ms",
 //  "default_ms", "speedup_over_default", "speedup_vs_cpu", "end_to_end_ms",
 //  "speedup_vs_cpu_end_to_end"}, "evaluations" (stored measurements), "cpu_baseline",
 //  "transfers", "verdict" {"remeasured", "finalists", "test", "p_value_vs_runner_up",

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "core/session_status.hpp"
+
 namespace ktune::tuner {
 
 struct Budget {
@@ -13,14 +15,7 @@ struct Budget {
   std::optional<std::size_t> stagnation;   // evaluations in a row without a better best
 };
 
-enum class StopReason {
-  space_exhausted,    // every configuration was evaluated (or the strategy has no more)
-  evaluation_budget,  // Budget::evaluations reached
-  time_budget,        // Budget::seconds reached
-  stagnation,         // Budget::stagnation evaluations without improvement
-  interrupted,        // stopped on request (Ctrl-C)
-  only_revisits,      // the strategy proposed only configurations it had already seen
-};
+using ktune::StopReason;  // core/session_status.hpp: the database stores it too
 
 // For people: "evaluation budget", "space exhausted", ... (the JSON name, spaced)
 std::string describe(StopReason reason);

@@ -7,13 +7,6 @@
 
 namespace ktune::tuner {
 
-NLOHMANN_JSON_SERIALIZE_ENUM(StopReason, {{StopReason::space_exhausted, "space_exhausted"},
-                                          {StopReason::evaluation_budget, "evaluation_budget"},
-                                          {StopReason::time_budget, "time_budget"},
-                                          {StopReason::stagnation, "stagnation"},
-                                          {StopReason::interrupted, "interrupted"},
-                                          {StopReason::only_revisits, "only_revisits"}})
-
 // {"evaluations", "seconds", "stagnation"}
 void to_json(Json& j, const Budget& budget);
 

@@ -67,7 +67,8 @@ class Recorder {
   // Best first (the winner is finalists[0]); `remeasured`: fresh interleaved samples.
   virtual void finalists_measured(const Space& space, std::span<const FinalistRun> finalists,
                                   bool remeasured) = 0;
-  virtual void session_ended(SessionStatus status) = 0;
+  // `stop`: why the search stopped (none when it failed, or when it was not a search).
+  virtual void session_ended(SessionStatus status, std::optional<StopReason> stop) = 0;
 };
 
 }  // namespace ktune::tuner

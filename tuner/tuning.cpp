@@ -21,12 +21,13 @@ Tuning tune(const SessionPlan& plan, Session& session, profiles::Evaluator& eval
       }
     }
   } catch (...) {
-    if (recorder) recorder->session_ended(SessionStatus::failed);
+    if (recorder) recorder->session_ended(SessionStatus::failed, std::nullopt);
     throw;
   }
   if (recorder)
-    recorder->session_ended(t.result.interrupted ? SessionStatus::interrupted
-                                                 : SessionStatus::completed);
+    recorder->session_ended(
+        t.result.interrupted ? SessionStatus::interrupted : SessionStatus::completed,
+        t.result.stop_reason);
   return t;
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -223,8 +224,12 @@ void ReportInBrowser::shows_the_databases_numbers() {
   ASSERT_TRUE(first.at("cpu_baseline").is_object()) << first.dump();
   EXPECT_DOUBLE_EQ(number(h, "data-speedup-vs-cpu"),
                    first.at("cpu_baseline").at("median_ms").get<double>() / best);
-  // The same numbers as a person reads them.
+  // The same numbers as a person reads them, and why the search stopped as stored.
   EXPECT_NE(dom("report").find(">" + std::to_string(rows.size()) + "</dd>"), std::string::npos);
+  ASSERT_TRUE(stored.at("stop_reason").is_string()) << stored.dump();
+  std::string stop = stored.at("stop_reason").get<std::string>();
+  std::replace(stop.begin(), stop.end(), '_', ' ');
+  EXPECT_NE(dom("report").find(">" + stop + "<"), std::string::npos) << stop;
   // The second session of the comparison was tuned without a CPU baseline: no speed-up shown.
   const auto other = elements(dom("compare"), R"(<dl[^>]*id="headline-1"[^>]*>)");
   ASSERT_EQ(other.size(), 1u);

@@ -18,6 +18,7 @@ class MemoryRecorder final : public tuner::Recorder {
   std::vector<std::string> finalists;    // canonical texts, best first
   bool remeasured = false;
   std::optional<SessionStatus> status;
+  std::optional<StopReason> stop;
 
   void session_begun(const tuner::SessionPlan& p) override {
     events.push_back("begun");
@@ -36,9 +37,10 @@ class MemoryRecorder final : public tuner::Recorder {
       finalists.push_back(space.canonical(f.config));
     remeasured = fresh;
   }
-  void session_ended(SessionStatus s) override {
+  void session_ended(SessionStatus s, std::optional<StopReason> why) override {
     events.push_back("ended");
     status = s;
+    stop = why;
   }
 };
 

@@ -103,7 +103,7 @@ TEST(Finalists, TheSessionRecorderStoresWhatTheTunerTellsIt) {
       {space.parse_config("TS=16"), {0.9, 0.9}, summary_of(0.9)},
       {space.parse_config("TS=8"), {0.95, 0.95}, summary_of(0.95)}};
   recorder.finalists_measured(space, runs, true);
-  recorder.session_ended(SessionStatus::completed);
+  recorder.session_ended(SessionStatus::completed, StopReason::space_exhausted);
   const auto stored = store.session(recorder.session());
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->status, SessionStatus::completed);

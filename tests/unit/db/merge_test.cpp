@@ -25,7 +25,7 @@ std::int64_t tune(const std::filesystem::path& path, const DeviceInfo& device,
     e.metrics = {{"gflops", 33.0 / ms, "GFLOP/s", MetricSource::derived}};
     store.record(id, config, e);
   }
-  if (end) store.end_session(id, SessionStatus::completed);
+  if (end) store.end_session(id, SessionStatus::completed, StopReason::time_budget);
   return id;
 }
 
@@ -62,6 +62,7 @@ TEST(Merge, ShardsFromTwoMachinesBecomeOneDatabase) {
   EXPECT_EQ(sessions[0].id, 1);
   EXPECT_EQ(sessions[1].id, 2);
   EXPECT_EQ(sessions[1].device_name, "NVIDIA A100-SXM4-40GB");
+  EXPECT_EQ(sessions[1].stop_reason, StopReason::time_budget);
   EXPECT_EQ(into.evaluations(2).at(1).evaluation.samples_ms, test::correct(1.5).samples_ms);
   EXPECT_TRUE(check_database(into).empty());
 }
@@ -210,16 +211,18 @@ TEST(Merge, AContinuedSessionAddsOnlyWhatIsNew) {
   auto into = Store::open(dir / "c.db");
   merge_databases(into, {dir / "a.db"});
   EXPECT_EQ(into.session(1)->status, SessionStatus::running);
+  EXPECT_FALSE(into.session(1)->stop_reason);
   {
     auto a = Store::open(dir / "a.db");
     a.record(id, "TS=16,WPT=1", test::correct(2.0));
-    a.end_session(id, SessionStatus::completed);
+    a.end_session(id, SessionStatus::completed, StopReason::stagnation);
   }
   const auto r = merge_databases(into, {dir / "a.db"}).at(0);
   EXPECT_EQ(r.duplicates, 1);
   EXPECT_EQ(r.measurements_added, 1);
   EXPECT_EQ(r.sessions_updated, 1);
   EXPECT_EQ(into.session(1)->status, SessionStatus::completed);
+  EXPECT_EQ(into.session(1)->stop_reason, StopReason::stagnation) << "why it stopped comes along";
   EXPECT_EQ(into.count_evaluations(1), 2);
 }
 

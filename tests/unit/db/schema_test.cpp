@@ -156,7 +156,8 @@ void create_schema_3(Connection& c) {
   c.execute(schema_sql(4));
   c.execute(
       "DROP TABLE measurement_devices; DROP TABLE crossover_points; DROP TABLE crossovers; "
-      "DROP TABLE transfers; DROP TABLE session_baselines; DROP TABLE cpu_baselines;");
+      "DROP TABLE transfers; DROP TABLE session_baselines; DROP TABLE cpu_baselines; "
+      "DROP TABLE session_stops;");
 }
 
 // A schema 2 database as ktune 0.1 wrote it (schema 3 without what the migration adds): a

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "db/json.hpp"
 #include "db/sqlite.hpp"
 
 namespace ktune::db {
@@ -107,6 +108,23 @@ TEST(Store, ReadsBackSessionsAndEvaluationsInOrder) {
   store.reopen_session(id);
   EXPECT_EQ(store.session(id)->status, SessionStatus::running);
   EXPECT_TRUE(store.session(id)->ended_at.empty());
+}
+
+TEST(Store, AnEndedSearchKeepsWhyItStoppedUntilItIsResumed) {
+  auto store = Store::open_in_memory();
+  const auto id = store.begin_session(session());
+  EXPECT_FALSE(store.session(id)->stop_reason) << "running";
+  store.end_session(id, SessionStatus::completed, StopReason::evaluation_budget);
+  EXPECT_EQ(store.session(id)->stop_reason, StopReason::evaluation_budget);
+  EXPECT_EQ(Json(*store.session(id))["stop_reason"], "evaluation_budget");
+  store.reopen_session(id);
+  EXPECT_FALSE(store.session(id)->stop_reason) << "a resumed session is running again";
+  EXPECT_TRUE(Json(*store.session(id))["stop_reason"].is_null());
+  store.end_session(id, SessionStatus::interrupted, StopReason::interrupted);
+  EXPECT_EQ(store.session(id)->stop_reason, StopReason::interrupted);
+  const auto failed = store.begin_session(session());
+  store.end_session(failed, SessionStatus::failed);
+  EXPECT_FALSE(store.session(failed)->stop_reason);
 }
 
 TEST(Store, InMemoryWorks) {

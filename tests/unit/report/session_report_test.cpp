@@ -37,7 +37,7 @@ struct Stored {
     db::FinalistRecord b{"BM=32,BN=32", {}, {1.0, 1.1, 0.9, 1.0, 1.05, 0.95}, {}};
     b.time = summarize(b.samples_ms);
     store.record_finalists(session, {a, b}, true);
-    store.end_session(session, SessionStatus::completed);
+    store.end_session(session, SessionStatus::completed, StopReason::evaluation_budget);
 
     db::StoredCpuBaseline cpu;
     cpu.method = "openblas_sgemm";
@@ -194,7 +194,7 @@ TEST(ReportDocument, HoldsEachSessionThroughTheStoredTypesSerialisers) {
   EXPECT_EQ(s["verdict"]["indistinguishable_from_runner_up"], false);
   EXPECT_EQ(s["crossover"]["kernel_crossover"], 64);
   EXPECT_EQ(s["crossover"]["points"][0], Json(r.crossover->points[0]));
-  EXPECT_TRUE(s["stop_reason"].is_null());
+  EXPECT_EQ(s["session"]["stop_reason"], "evaluation_budget");
 }
 
 }  // namespace

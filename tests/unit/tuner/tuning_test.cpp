@@ -37,6 +37,7 @@ TEST(Tuning, RecordsBegunEveryEvaluationTheFinalistsAndEnded) {
   EXPECT_EQ(r.recorder.events[9], "finalists");
   EXPECT_EQ(r.recorder.events.back(), "ended");
   EXPECT_EQ(r.recorder.status, SessionStatus::completed);
+  EXPECT_EQ(r.recorder.stop, t.result.stop_reason) << "why the search stopped is recorded";
   EXPECT_TRUE(r.recorder.remeasured);
   ASSERT_EQ(r.recorder.finalists.size(), t.verdict.finalists.size());
   ASSERT_TRUE(t.verdict.winner);
@@ -54,6 +55,7 @@ TEST(Tuning, AnInterruptedSearchEndsInterruptedWithoutFinalists) {
   EXPECT_TRUE(t.result.interrupted);
   EXPECT_EQ(r.recorder.events, (std::vector<std::string>{"begun", "ended"}));
   EXPECT_EQ(r.recorder.status, SessionStatus::interrupted);
+  EXPECT_EQ(r.recorder.stop, StopReason::interrupted);
 }
 
 TEST(Tuning, AnErrorEndsTheSessionFailedAndIsNotSwallowed) {
@@ -64,6 +66,7 @@ TEST(Tuning, AnErrorEndsTheSessionFailedAndIsNotSwallowed) {
   };
   EXPECT_THROW(tune(r.plan, r.session, r.evaluator, {}, &r.recorder, hooks), std::runtime_error);
   EXPECT_EQ(r.recorder.status, SessionStatus::failed);
+  EXPECT_FALSE(r.recorder.stop) << "a failed session did not stop for a reason of the search";
   EXPECT_EQ(r.recorder.evaluations.size(), 3u);
 }
 
