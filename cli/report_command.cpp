@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/pending_file.hpp"
 #include "core/utf8.hpp"
+#include "report/offline_occupancy.hpp"
 #include "report/report_json.hpp"
 #include "report/report_page.hpp"
 #include "report/session_report.hpp"
@@ -25,9 +26,10 @@ namespace ktune::cli {
 
 int run_report(const std::vector<std::string>& args) {
   CommandLine line("ktune report",
-                   "ktune report [--session ID] [--compare ID] [--out FILE] [--db FILE]");
+                   "ktune report [--session ID] [--compare ID] [--arch sm_90] [--out FILE] "
+                   "[--db FILE]");
   std::int64_t session = 0, compare = 0;
-  std::string out_file = "report.html";
+  std::string out_file = "report.html", arch;
   DatabaseOption database;
   constexpr auto kMaxId = std::numeric_limits<std::int64_t>::max();
   line.options()("session",
@@ -35,6 +37,9 @@ int run_report(const std::vector<std::string>& args) {
                  "the session to report (default: the latest)")(
       "compare", integer_value(&compare, "--compare", std::int64_t{1}, kMaxId, no_default),
       "a second session, set side by side (another device or toolkit)")(
+      "arch", described_text_value(&arch, "--arch", "a GPU architecture, e.g. sm_90"),
+      "also compute, offline, the theoretical occupancy of each configuration on this GPU "
+      "architecture where the record has none (a tune on OpenCL, say)")(
       "out", path_value(&out_file, "--out"), "the HTML file to write (default: report.html)");
   line.add(database);
   if (!line.parse(args)) return 0;
@@ -55,6 +60,9 @@ int run_report(const std::vector<std::string>& args) {
   if (line.given("compare"))
     sessions.push_back(
         for_option("--compare", [&] { return report::load_session_report(store, compare); }));
+  if (line.given("arch"))
+    for (auto& s : sessions)
+      for_option("--arch", [&] { report::add_offline_occupancy(s, arch); });
   const std::string page = report::render_page(report::report_document(sessions, store.path()));
 
   // Written under a temporary name, renamed onto --out only when complete.

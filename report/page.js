@@ -262,7 +262,8 @@
     if (!data.length)
       return card('Occupancy', el('p', { class: 'note', 'data-absent': 'occupancy' },
         'Occupancy is not known for this session: the backend reports none (OpenCL). ' +
-        'On CUDA it is measured; offline, ktune analyze --arch computes the theoretical occupancy.'));
+        'On CUDA it is measured; ktune report --arch sm_90 computes the theoretical occupancy offline.'));
+    if (kind === 'theoretical' && s.occupancy_arch) kind = 'theoretical (' + s.occupancy_arch + ', offline)';
     return card('Occupancy', chartBox(id, {
       type: 'scatter',
       data: { datasets: [{ label: kind + ' occupancy', data: data, backgroundColor: COLOURS[2] + '99', pointRadius: 3 }] },

@@ -54,6 +54,7 @@ Json session_report_json(const SessionReport& r) {
   j["transfers"] = r.transfers;
   j["verdict"] = verdict_json(r);
   j["crossover"] = r.crossover ? Json(*r.crossover) : Json(nullptr);
+  j["occupancy_arch"] = r.occupancy_arch.empty() ? Json(nullptr) : Json(r.occupancy_arch);
   return j;
 }
 

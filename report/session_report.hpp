@@ -5,6 +5,7 @@
 // numbers (best time, speed-ups) computed once here so the page shows what the database holds.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/device_info.hpp"
@@ -44,6 +45,9 @@ struct SessionReport {
   std::optional<db::StoredCrossover> crossover;  // of the kernel on the device
   std::optional<Work> work;
   Headline headline;
+  // The architecture whose theoretical occupancy was computed offline for the evaluations that
+  // had none (add_offline_occupancy); empty: occupancy only as recorded.
+  std::string occupancy_arch;
 };
 
 // The latest session of the database; ktune::Error when it has none.
