@@ -219,7 +219,8 @@ TEST_F(IsolationCli, IsolationNoneEvaluatesInProcessAndBadValuesAreRefused) {
   // The hook is read by workers only: in-process nothing is raised.
   auto r = ktune(args, {{"KTUNE_WORKER_FAULT", "SEGV@BM=32"}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const auto& e : json::parse(r.out)["evaluations"])
+  const auto doc = json::parse(r.out);  // kept: a range over a temporary's member dangles
+  for (const auto& e : doc["evaluations"])
     EXPECT_EQ(e["outcome"], "correct") << e.dump();
   expect_usage_error(ktune({"tune", "matmul", "--isolation", "thread"}),
                      "--isolation thread: unknown value (accepted: process, none)");

@@ -32,7 +32,8 @@ class KernelFaultsCli : public CliFixture {
   void warm_pocl_cache() const {
     const auto warm = run(tune("warm.db", {"--set", "ENDLESS=0", "--set", "WILD=0"}));
     ASSERT_EQ(warm.exit_code, 0) << warm.err;
-    for (const auto& e : json::parse(warm.out)["evaluations"])
+    const auto doc = json::parse(warm.out);  // kept: a range over a temporary's member dangles
+    for (const auto& e : doc["evaluations"])
       ASSERT_EQ(e["outcome"], "correct") << e.dump();  // the probe itself is sound
   }
 
