@@ -393,7 +393,10 @@ TEST_F(TuneCli, CtrlCStopsCleanlyAndResumes) {
     EXPECT_EQ(store.sessions()[0].status, SessionStatus::interrupted);
     stored = store.count_evaluations(1);
   }
-  EXPECT_EQ(stored, 10);  // the evaluation under way when it was interrupted, and none after
+  // The 10 stored before the pause, and at most the one under way when ktune, continued, saw
+  // the Ctrl-C: the signal may reach a thread other than the search's (seen: 11 under load).
+  EXPECT_GE(stored, 10);
+  EXPECT_LE(stored, 11);
   auto resumed = ktune({"tune", "--dataset", dataset, "--db", path("c.db"), "--budget-evals", "120",
                         "--budget-time", "1e6", "--resume", "--format", "json"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
