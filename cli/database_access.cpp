@@ -44,17 +44,11 @@ std::string database_path(const DatabaseOption& database) {
 
 db::Store open_results(const DatabaseOption& database) {
   const auto path = db::database_path(database.path);
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (!std::filesystem::is_regular_file(status))
+  if (const auto why = db::unusable_database_path(path, true))
     throw Error(fmt::format(
         "no results database at '{}': {} (ktune tune and ktune import create one; --db FILE or "
         "$KTUNE_DB choose another)",
-        printable(path.string()),
-        std::filesystem::is_directory(status) ? std::string("it is a directory")
-        : std::filesystem::exists(status)     ? std::string("it is not a regular file")
-        : ec                                  ? ec.message()
-                                              : std::string("no such file")));
+        printable(path.string()), *why));
   const bool writable = ::access(path.c_str(), W_OK) == 0;
   auto store = db::Store::open_existing(
       path, writable ? db::Store::Access::read_write : db::Store::Access::read_only);

@@ -5,6 +5,7 @@
 #include "core/json.hpp"
 #include "db/catalog.hpp"
 #include "db/ids.hpp"
+#include "db/samples_text.hpp"
 #include "db/sqlite.hpp"
 
 namespace ktune::db {
@@ -23,12 +24,7 @@ StoredCpuBaseline read_baseline(const Statement& s) {
   b.library = s.text(4);
   b.libraries = s.text(5);
   b.threads = static_cast<int>(s.integer(6));
-  try {
-    for (const auto& x : Json::parse(s.text(7)))
-      if (x.is_number()) b.samples_ms.push_back(x.get<double>());
-  } catch (const Json::exception&) {
-    b.samples_ms.clear();
-  }
+  b.samples_ms = samples_from_text(s.text(7), NonNumbers::skip);
   b.time = summarize(b.samples_ms);
   b.tool_version = s.text(8);
   b.created_at = s.text(9);
@@ -77,7 +73,7 @@ std::int64_t insert_cpu_baseline(Store& store, const Problem& problem, const Sto
       .bind(5, b.libraries)
       .bind(6, b.threads)
       .bind(7, static_cast<std::int64_t>(time.count))
-      .bind(8, Json(b.samples_ms).dump())
+      .bind(8, samples_text(b.samples_ms))
       .bind(9, time.median)
       .bind(10, time.count ? std::optional<double>(time.ci_low) : std::nullopt)
       .bind(11, time.count ? std::optional<double>(time.ci_high) : std::nullopt)

@@ -1,9 +1,6 @@
 #include "db/finalists.hpp"
 
-#include <cmath>
-
-#include <nlohmann/json.hpp>
-
+#include "db/samples_text.hpp"
 #include "db/sqlite.hpp"
 
 namespace ktune::db {
@@ -20,12 +17,7 @@ std::vector<StoredFinalist> session_finalists(const Store& store, std::int64_t s
     f.rank = static_cast<int>(s.integer(0));
     f.config = s.text(1);
     f.remeasured = s.integer(2) != 0;
-    try {
-      for (const auto& x : nlohmann::json::parse(s.text(3)))
-        if (x.is_number()) f.samples_ms.push_back(x.get<double>());
-    } catch (const nlohmann::json::exception&) {
-      f.samples_ms.clear();
-    }
+    f.samples_ms = samples_from_text(s.text(3), NonNumbers::skip);
     f.time = summarize(f.samples_ms);
     if (auto median = s.optional_real(4)) f.time.median = *median;
     finalists.push_back(std::move(f));

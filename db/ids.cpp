@@ -2,9 +2,7 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <climits>
-#include <ctime>
 #include <random>
 
 #include <fmt/format.h>
@@ -12,15 +10,6 @@
 #include "db/store.hpp"
 
 namespace ktune::db {
-
-std::string now_utc() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 std::string random_uid() {
   std::random_device device;

@@ -2,9 +2,10 @@
 // Identifiers and provenance values the store fills in itself. Internal to db/.
 #include <string>
 
+#include "core/utc_time.hpp"  // now_utc(), which the store fills in too
+
 namespace ktune::db {
 
-std::string now_utc();     // "2024-05-01T12:00:00Z"
 std::string random_uid();  // 32 hex digits from the system's random source
 std::string host_name();   // this machine's name, or "" when it has none
 

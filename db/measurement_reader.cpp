@@ -3,10 +3,10 @@
 #include <cmath>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "core/json.hpp"
 #include "db/json.hpp"
+#include "db/samples_text.hpp"
 
 namespace ktune::db {
 namespace {
@@ -24,17 +24,6 @@ constexpr std::string_view kJoins =
     "FROM measurements m JOIN sessions s ON s.id = m.session_id "
     "JOIN configurations c ON c.id = m.configuration_id JOIN kernels k ON k.id = c.kernel_id "
     "JOIN problems p ON p.id = m.problem_id JOIN devices d ON d.id = m.device_id";
-
-std::vector<double> samples_from_json(const std::string& text) {
-  std::vector<double> samples;
-  try {
-    for (const auto& x : nlohmann::json::parse(text))
-      samples.push_back(x.is_number() ? x.get<double>() : std::nan(""));
-  } catch (const nlohmann::json::exception&) {
-    samples.clear();
-  }
-  return samples;
-}
 
 }  // namespace
 
@@ -77,7 +66,7 @@ StoredMeasurement MeasurementReader::read(const Statement& s) {
   auto& e = m.evaluation;
   e.outcome = outcome_from_string(s.text(19)).value_or(Outcome::invalid);
   e.message = s.text(20);
-  e.samples_ms = samples_from_json(s.text(21));
+  e.samples_ms = samples_from_text(s.text(21), NonNumbers::keep_as_nan);
   if (!s.is_null(22)) {
     e.time.count = e.samples_ms.size();
     e.time.median = s.real(22);

@@ -5,13 +5,13 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/utf8.hpp"
 #include "db/ids.hpp"
 #include "db/json.hpp"
+#include "db/samples_text.hpp"
 #include "db/sqlite.hpp"
 #include "db/store.hpp"
 #include "db/store_rows.hpp"
@@ -256,12 +256,7 @@ void Store::migrate_from_v1() {
     e.message = outcome ? evaluations.text(4)
                         : fmt::format("schema 1 outcome '{}': {}", evaluations.text(3),
                                       evaluations.text(4));
-    try {
-      for (const auto& x : nlohmann::json::parse(evaluations.text(8)))
-        if (x.is_number()) e.samples_ms.push_back(x.get<double>());
-    } catch (const nlohmann::json::exception&) {
-      e.samples_ms.clear();
-    }
+    e.samples_ms = samples_from_text(evaluations.text(8), NonNumbers::skip);
     e.time = summarize(e.samples_ms);
     if (e.time.count > 0) {
       // Keep exactly what schema 1 reported.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <limits>
 
 #include <fmt/format.h>
@@ -14,6 +13,7 @@
 #include "db/ids.hpp"
 #include "db/json.hpp"
 #include "db/measurement_reader.hpp"
+#include "db/samples_text.hpp"
 #include "db/sqlite.hpp"
 #include "db/store_rows.hpp"
 
@@ -45,27 +45,6 @@ std::map<std::string, std::string> settings_from_json(const std::string& text) {
   } catch (const nlohmann::json::exception&) {
     return {};
   }
-}
-
-// A JSON array of the samples, each in the shortest text that reads back to the same double.
-std::string samples_json(const std::vector<double>& samples) {
-  fmt::memory_buffer out;
-  out.push_back('[');
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    if (i) out.push_back(',');
-    const double x = samples[i];
-    if (!std::isfinite(x)) {
-      fmt::format_to(std::back_inserter(out), "null");
-      continue;
-    }
-    const auto start = out.size();
-    fmt::format_to(std::back_inserter(out), "{}", x);
-    const std::string_view text(out.data() + start, out.size() - start);
-    if (text.find_first_of(".e") == std::string_view::npos)
-      fmt::format_to(std::back_inserter(out), ".0");  // keep it a JSON float: 2.0, not 2
-  }
-  out.push_back(']');
-  return fmt::to_string(out);
 }
 
 std::optional<std::uint64_t> unsigned_column(const Statement& s, int column) {
@@ -104,7 +83,8 @@ std::optional<std::string> unusable_database_path(const std::filesystem::path& p
   const auto status = std::filesystem::status(path, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) return ec.message();
   if (std::filesystem::is_directory(status)) return std::string("it is a directory");
-  if (must_exist && !std::filesystem::exists(status)) return std::string("no such file");
+  if (must_exist && !std::filesystem::exists(status))
+    return ec ? ec.message() : std::string("no such file");
   if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
     return std::string("it is not a regular file");
   return std::nullopt;
@@ -249,7 +229,7 @@ std::int64_t Store::insert_measurement(const MeasurementRow& row) {
       .bind(7, to_string(e.outcome))
       .bind(8, e.message)
       .bind(9, static_cast<std::int64_t>(e.samples_ms.size()))
-      .bind(10, samples_json(e.samples_ms))
+      .bind(10, samples_text(e.samples_ms))
       .bind(11, timing(time.median))
       .bind(12, timing(time.ci_low))
       .bind(13, timing(time.ci_high))
@@ -343,7 +323,7 @@ void Store::record_finalists(std::int64_t session, const std::vector<FinalistRec
         .bind(3, configuration)
         .bind(4, remeasured ? 1 : 0)
         .bind(5, static_cast<std::int64_t>(f.samples_ms.size()))
-        .bind(6, samples_json(f.samples_ms))
+        .bind(6, samples_text(f.samples_ms))
         .bind(7, timing(f.time.median))
         .bind(8, timing(f.time.ci_low))
         .bind(9, timing(f.time.ci_high));

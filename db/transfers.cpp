@@ -1,6 +1,7 @@
 #include "db/transfers.hpp"
 
 #include "core/json.hpp"
+#include "db/samples_text.hpp"
 #include "db/sqlite.hpp"
 
 namespace ktune::db {
@@ -20,7 +21,7 @@ void record_transfers(Store& store, std::int64_t session,
         .bind(3, enum_name(t.memory))
         .bind(4, static_cast<std::int64_t>(t.bytes))
         .bind(5, static_cast<std::int64_t>(t.time.count))
-        .bind(6, Json(t.samples_ms).dump())
+        .bind(6, samples_text(t.samples_ms))
         .bind(7, t.time.median)
         .bind(8, t.time.ci_low)
         .bind(9, t.time.ci_high);
@@ -40,12 +41,7 @@ std::vector<TransferTiming> session_transfers(const Store& store, std::int64_t s
     t.direction = enum_from_name<CopyDirection>(s.text(0)).value_or(CopyDirection::host_to_device);
     t.memory = enum_from_name<HostMemory>(s.text(1)).value_or(HostMemory::pageable);
     t.bytes = static_cast<std::uint64_t>(s.integer(2));
-    try {
-      for (const auto& x : Json::parse(s.text(3)))
-        if (x.is_number()) t.samples_ms.push_back(x.get<double>());
-    } catch (const Json::exception&) {
-      t.samples_ms.clear();
-    }
+    t.samples_ms = samples_from_text(s.text(3), NonNumbers::skip);
     t.time = summarize(t.samples_ms);
     transfers.push_back(std::move(t));
   }

@@ -1,21 +1,10 @@
 #include "report/report_json.hpp"
 
-#include <chrono>
-#include <ctime>
-
+#include "core/utc_time.hpp"
 #include "db/json.hpp"
 
 namespace ktune::report {
 namespace {
-
-std::string now_utc() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 Json best_json(const SessionReport& r) {
   const auto& h = r.headline;

@@ -91,23 +91,7 @@ class IsolationCli : public CliFixture {
               std::map<std::string, std::string> extra = {}) const {
     auto vars = extra;
     vars.merge(env());
-    const pid_t pid = fork();
-    if (pid == 0) {
-      setpgid(0, 0);
-      const int null = ::open("/dev/null", O_WRONLY);
-      dup2(null, STDOUT_FILENO);
-      dup2(null, STDERR_FILENO);
-      for (const auto& [key, value] : vars)
-        value.empty() ? unsetenv(key.c_str()) : setenv(key.c_str(), value.c_str(), 1);
-      std::vector<char*> argv{const_cast<char*>(KTUNE_BINARY)};
-      for (const auto& a : args)
-        argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(KTUNE_BINARY, argv.data());
-      _exit(127);
-    }
-    setpgid(pid, pid);
-    return pid;
+    return start_command(KTUNE_BINARY, args, vars, ProcessGroup::own);
   }
 
   // A long search of the whole matmul 64^3 space.

@@ -63,6 +63,18 @@ class KernelFaultsCli : public CliFixture {
           << m.config << " stored twice";
     return outcomes;
   }
+
+  // The evaluation of `faulty` in a tune's JSON (null if it has none); every other one is correct.
+  static json the_fault(const json& doc, const std::string& faulty) {
+    json fault;
+    for (const auto& e : doc["evaluations"]) {
+      if (e["config"] == faulty)
+        fault = e;
+      else
+        EXPECT_EQ(e["outcome"], "correct") << e.dump();
+    }
+    return fault;
+  }
 };
 
 TEST_F(KernelFaultsCli, AKernelThatNeverEndsIsKilledAtTheTimeoutAndTheSessionGoesOn) {
@@ -72,16 +84,12 @@ TEST_F(KernelFaultsCli, AKernelThatNeverEndsIsKilledAtTheTimeoutAndTheSessionGoe
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = json::parse(r.out);
   ASSERT_EQ(doc["evaluations"].size(), 4u) << r.out;
-  for (const auto& e : doc["evaluations"]) {
-    if (e["config"] == "WG=32,ENDLESS=1,WILD=0") {
-      EXPECT_EQ(e["outcome"], "timeout") << e.dump();
-      EXPECT_NE(e["message"].get<std::string>().find("the worker was killed"), std::string::npos)
-          << e.dump();
-      EXPECT_GE(e["cost_ms"].get<double>(), 2000) << e.dump();  // killed at the timeout, not before
-    } else {
-      EXPECT_EQ(e["outcome"], "correct") << e.dump();
-    }
-  }
+  const json fault = the_fault(doc, "WG=32,ENDLESS=1,WILD=0");
+  ASSERT_FALSE(fault.is_null()) << r.out;
+  EXPECT_EQ(fault["outcome"], "timeout") << fault.dump();
+  EXPECT_NE(fault["message"].get<std::string>().find("the worker was killed"), std::string::npos)
+      << fault.dump();
+  EXPECT_GE(fault["cost_ms"].get<double>(), 2000) << fault.dump();  // at the timeout, not before
   EXPECT_EQ(doc["session"]["stop_reason"], "space_exhausted");
   EXPECT_EQ(doc["best"]["config"].get<std::string>().find("ENDLESS=1"), std::string::npos);
   const std::map<std::string, std::string> expected{{"WG=16,ENDLESS=0,WILD=0", "correct"},
@@ -99,19 +107,14 @@ TEST_F(KernelFaultsCli, AWildWriteKillsItsWorkerWithSigsegvAndTheSessionGoesOn) 
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = json::parse(r.out);
   ASSERT_EQ(doc["evaluations"].size(), 4u) << r.out;
-  for (const auto& e : doc["evaluations"]) {
-    if (e["config"] == "WG=32,ENDLESS=0,WILD=1") {
-      // PoCL runs the kernel on a thread of the worker: the fault is the process's SIGSEGV, the
-      // same in the second worker, which is the last to run it.
-      EXPECT_EQ(e["outcome"], "launch_error") << e.dump();
-      EXPECT_NE(e["message"].get<std::string>().find("killed by SIGSEGV twice"), std::string::npos)
-          << e.dump();
-      EXPECT_NE(e["message"].get<std::string>().find("not run a third time"), std::string::npos)
-          << e.dump();
-    } else {
-      EXPECT_EQ(e["outcome"], "correct") << e.dump();
-    }
-  }
+  // PoCL runs the kernel on a thread of the worker: the fault is the process's SIGSEGV, the same
+  // in the second worker, which is the last to run it.
+  const json fault = the_fault(doc, "WG=32,ENDLESS=0,WILD=1");
+  ASSERT_FALSE(fault.is_null()) << r.out;
+  EXPECT_EQ(fault["outcome"], "launch_error") << fault.dump();
+  const auto message = fault["message"].get<std::string>();
+  EXPECT_NE(message.find("killed by SIGSEGV twice"), std::string::npos) << fault.dump();
+  EXPECT_NE(message.find("not run a third time"), std::string::npos) << fault.dump();
   EXPECT_FALSE(doc["best"].is_null());
   const std::map<std::string, std::string> expected{{"WG=16,ENDLESS=0,WILD=0", "correct"},
                                                     {"WG=32,ENDLESS=0,WILD=0", "correct"},

@@ -10,6 +10,25 @@
 #include <stdexcept>
 
 namespace ktune::test {
+namespace {
+
+[[noreturn]] void exec_in_child(const std::string& program, const std::vector<std::string>& args,
+                                const std::map<std::string, std::string>& env) {
+  for (const auto& [key, value] : env) {
+    if (value.empty())
+      unsetenv(key.c_str());
+    else
+      setenv(key.c_str(), value.c_str(), 1);
+  }
+  std::vector<char*> argv{const_cast<char*>(program.c_str())};
+  for (const auto& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  execv(program.c_str(), argv.data());
+  _exit(127);
+}
+
+}  // namespace
 
 CommandResult run_command(const std::string& program, const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& env) {
@@ -22,18 +41,7 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
     dup2(err_pipe[1], STDERR_FILENO);
     close(out_pipe[0]);
     close(err_pipe[0]);
-    for (const auto& [key, value] : env) {
-      if (value.empty())
-        unsetenv(key.c_str());
-      else
-        setenv(key.c_str(), value.c_str(), 1);
-    }
-    std::vector<char*> argv{const_cast<char*>(program.c_str())};
-    for (const auto& a : args)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(program.c_str(), argv.data());
-    _exit(127);
+    exec_in_child(program, args, env);
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -60,6 +68,21 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+pid_t start_command(const std::string& program, const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env, ProcessGroup group) {
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    if (group == ProcessGroup::own) setpgid(0, 0);
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    exec_in_child(program, args, env);
+  }
+  if (group == ProcessGroup::own) setpgid(pid, pid);  // before the caller signals the group
+  return pid;
 }
 
 std::vector<std::string> lines(const std::string& text) {

@@ -231,23 +231,8 @@ TEST_F(TuneCli, ResumeAfterABudgetContinuesTheSameSearch) {
                      "repeat the session's");
 }
 
-// Starts ktune in the background with stdout and stderr discarded.
 pid_t start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    dup2(null, STDERR_FILENO);
-    for (const auto& [key, value] : env)
-      value.empty() ? unsetenv(key.c_str()) : setenv(key.c_str(), value.c_str(), 1);
-    std::vector<char*> argv{const_cast<char*>(KTUNE_BINARY)};
-    for (const auto& a : args)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(KTUNE_BINARY, argv.data());
-    _exit(127);
-  }
-  return pid;
+  return start_command(KTUNE_BINARY, args, env);
 }
 
 // Kills and reaps a child still running when the test ends, whichever way it ends.
