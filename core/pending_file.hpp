@@ -1,11 +1,16 @@
 #pragma once
 // An output written under a temporary name next to its destination and renamed onto it only when
 // the command succeeds, so that a failing command leaves no file behind (and never half of one
-// in place of an older file). Without commit(), the destructor removes what was written.
+// in place of an older file). Without commit(), the destructor removes what was written, and so
+// does SIGINT, SIGTERM or SIGHUP while the file is pending, unless the command handles the signal
+// itself.
 #include <filesystem>
 #include <string>
 
 namespace ktune {
+namespace detail {
+struct SignalSlot;
+}
 
 class PendingFile {
  public:
@@ -28,6 +33,7 @@ class PendingFile {
   std::filesystem::path temporary_;
   bool replaces_ = false;
   bool committed_ = false;
+  detail::SignalSlot* signal_slot_ = nullptr;  // where a fatal signal finds the temporary's name
 };
 
 }  // namespace ktune
