@@ -14,6 +14,24 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// Evaluations since the best last changed: what the stagnation budget counts.
+class Stagnation {
+ public:
+  void after_evaluation(const TuneResult& result) {
+    if (result.best != last_best_) {
+      last_best_ = result.best;
+      count_ = 0;
+    } else {
+      ++count_;
+    }
+  }
+  std::size_t count() const { return count_; }
+
+ private:
+  std::optional<std::size_t> last_best_;
+  std::size_t count_ = 0;
+};
+
 }  // namespace
 
 std::optional<double> TuneResult::speedup_over_default() const {
@@ -140,11 +158,10 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
   spent_ms_ = 0;
   simulated_devices_ms_ = 0;
   wall_origin_ = now_seconds();
-  std::size_t since_improvement = 0;
-  std::optional<std::size_t> last_best;
+  Stagnation stagnation;
 
   auto out_of_budget = [&] {
-    return budget_spent(budget, stop, result.evaluations.size(), since_improvement, result);
+    return budget_spent(budget, stop, result.evaluations.size(), stagnation.count(), result);
   };
   auto evaluate = [&](const Config& config) {
     if (auto it = stored_position_.find(config); it != stored_position_.end()) {
@@ -159,12 +176,7 @@ TuneResult Session::run(const Budget& budget, std::size_t space_size, const std:
       compile_ahead(config, budget, result);
       add(config, evaluator_.evaluate(config), false, result);
     }
-    if (result.best != last_best) {
-      last_best = result.best;
-      since_improvement = 0;
-    } else {
-      ++since_improvement;
-    }
+    stagnation.after_evaluation(result);
     result.elapsed_seconds = clock();
     if (progress) progress(result, space_size);
   };
@@ -220,23 +232,17 @@ TuneResult Session::run_on_several(const Budget& budget, std::size_t space_size,
   std::vector<bool> busy(devices_.size(), false);
   std::unordered_set<Config, ConfigHash> running;
   std::deque<Config> queue;  // to start, in order
-  std::size_t since_improvement = 0;
-  std::optional<std::size_t> last_best;
+  Stagnation stagnation;
   std::exception_ptr lost;  // a device was lost: the others finish, then it is rethrown
   bool stopped = false;     // no more starts (budget, request, exhaustion, a lost device)
 
   // What runs now counts: a budget of n evaluations starts n.
   auto out_of_budget = [&] {
-    return budget_spent(budget, stop, result.evaluations.size() + running.size(), since_improvement,
-                        result);
+    return budget_spent(budget, stop, result.evaluations.size() + running.size(),
+                        stagnation.count(), result);
   };
   auto after_each = [&] {
-    if (result.best != last_best) {
-      last_best = result.best;
-      since_improvement = 0;
-    } else {
-      ++since_improvement;
-    }
+    stagnation.after_evaluation(result);
     result.elapsed_seconds = clock();
     if (progress) progress(result, space_size);
   };
