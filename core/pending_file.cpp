@@ -102,8 +102,8 @@ void PendingFile::commit() {
     throw Error(fmt::format("cannot move '{}' to '{}': {}", printable(temporary_.string()),
                             printable(destination_.string()), ec.message()));
   committed_ = true;
-  release(
-      std::exchange(signal_slot_, nullptr));  // after the rename: a signal before it still cleans
+  // Only after the rename: a signal that comes before it still removes the temporary.
+  release(std::exchange(signal_slot_, nullptr));
 }
 
 }  // namespace ktune
