@@ -3,7 +3,6 @@
 // The faults are real signals raised in the worker through its test hook, KTUNE_WORKER_FAULT
 // (profiles/isolation/fault_injection.hpp); workers are found in /proc by the private HOME of
 // the test.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -1,7 +1,6 @@
 // `ktune tune` end to end: the JSON contract, replays of recorded searches, budgets, resuming
 // after a budget, Ctrl-C or kill -9, and shards. Replays run without a device; one test tunes
 // a small matmul on the OpenCL device (PoCL in CI).
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -231,10 +230,6 @@ TEST_F(TuneCli, ResumeAfterABudgetContinuesTheSameSearch) {
                      "repeat the session's");
 }
 
-pid_t start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-  return start_command(KTUNE_BINARY, args, env);
-}
-
 // Kills and reaps a child still running when the test ends, whichever way it ends.
 class Reaper {
  public:
@@ -285,7 +280,7 @@ TEST_F(TuneCli, KillNineMidSessionThenResumeMeasuresNothingTwice) {
                                         "120",      "--budget-time", "1e6"};
   auto args = common;
   args.insert(args.end(), {"--db", path("k.db")});
-  Reaper child(start(args, paused_after(env(), 15)));
+  Reaper child(start_command(KTUNE_BINARY, args, paused_after(env(), 15)));
   int status = 0;
   ASSERT_TRUE(child.wait(status, WUNTRACED, 120)) << "ktune never paused";
   ASSERT_TRUE(WIFSTOPPED(status)) << "ktune ended before its pause point: " << status;
@@ -329,7 +324,7 @@ TEST_F(TuneCli, TwoResumesAtOnceMeasureNothingTwice) {
   const std::vector<std::string> common{"tune",       "--dataset",      dataset, "--db",
                                         path("l.db"), "--budget-evals", "120",   "--budget-time",
                                         "1e6",        "--replay-pace",  "0.02"};
-  Reaper child(start(common, paused_after(env(), 10)));
+  Reaper child(start_command(KTUNE_BINARY, common, paused_after(env(), 10)));
   int status = 0;
   ASSERT_TRUE(child.wait(status, WUNTRACED, 120)) << "ktune never paused";
   ASSERT_TRUE(WIFSTOPPED(status)) << "ktune ended before its pause point: " << status;
@@ -360,9 +355,10 @@ TEST_F(TuneCli, TwoResumesAtOnceMeasureNothingTwice) {
 
 TEST_F(TuneCli, CtrlCStopsCleanlyAndResumes) {
   const std::string dataset = (kDatasets / "convolution_A4000.json.gz").string();
-  Reaper child(start({"tune", "--dataset", dataset, "--db", path("c.db"), "--budget-evals", "120",
-                      "--budget-time", "1e6"},
-                     paused_after(env(), 10)));
+  Reaper child(start_command(KTUNE_BINARY,
+                             {"tune", "--dataset", dataset, "--db", path("c.db"), "--budget-evals",
+                              "120", "--budget-time", "1e6"},
+                             paused_after(env(), 10)));
   int status = 0;
   ASSERT_TRUE(child.wait(status, WUNTRACED, 120)) << "ktune never paused";
   ASSERT_TRUE(WIFSTOPPED(status)) << "ktune ended before its pause point: " << status;
